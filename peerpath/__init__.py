@@ -1,0 +1,3 @@
+"""Peerpath: implement, run and evaluate peer support."""
+
+__version__ = "0.1.0"

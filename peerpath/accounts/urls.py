@@ -1,0 +1,13 @@
+from django.urls import path
+
+from peerpath.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.token_create, name="token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/language/", views.language, name="language"),
+    path("my-experience/", views.my_experience, name="my_experience"),
+    path("my-experience/<int:experience_id>/remove/", views.my_experience_remove, name="my_experience_remove"),
+]

@@ -1,0 +1,98 @@
+"""Clients, referrals to peer support, and peer–client matches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.accounts.models import ExperienceArea
+from peerpath.clients.choices import Modality, PeerGenderPreference, ReferralStatus, Urgency
+from peerpath.core.models import OrganisationScoped, Team
+
+
+class Client(OrganisationScoped):
+    """A person who uses the service and may receive peer support."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    record_number = models.CharField(_("record number"), max_length=40, blank=True)
+    language = models.CharField(_("preferred language"), max_length=8, default="en")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients", verbose_name=_("team"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["organisation", "team"], name="client_org_team_idx")]
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Referral(OrganisationScoped):
+    """A request, usually from a clinician, that a client be offered peer support."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason for referral"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    preferred_peer_gender = models.CharField(
+        _("preferred gender of peer"), max_length=20, choices=PeerGenderPreference.choices, blank=True
+    )
+    preferred_experiences = models.ManyToManyField(
+        ExperienceArea, blank=True, related_name="+", verbose_name=_("experiences the client would like a peer to share")
+    )
+    preferred_modality = models.CharField(_("preferred modality"), max_length=12, choices=Modality.choices, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    close_reason = models.TextField(_("reason for closing"), blank=True)
+    assigned_peer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "team", "status"], name="referral_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.client} ({self.get_status_display()})"
+
+
+class Match(OrganisationScoped):
+    """A peer working with a client: the peer's caseload is their active matches."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="matches")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matches")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="matches")
+    started_on = models.DateField(_("started"))
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    next_contact_on = models.DateField(_("next planned contact"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        indexes = [
+            models.Index(fields=["peer", "is_active", "next_contact_on"], name="match_peer_next_idx"),
+            models.Index(fields=["client", "is_active"], name="match_client_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "peer"], condition=models.Q(is_active=True), name="match_one_active_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} ↔ {self.client}"

@@ -1,0 +1,93 @@
+"""Shared pieces of the JSON API: bearer-token auth and structured errors.
+
+Every error body has the same shape, so clients can show the field and the reason:
+``{"detail": "...", "errors": [{"field": "duration_minutes", "reason": "..."}]}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.request_context import origin_from_meta, set_origin
+
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+class FieldError(Schema):
+    field: str
+    reason: str
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx answer."""
+
+    detail: str
+    errors: list[FieldError]
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class ApiTokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; the token acts as its staff member."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from peerpath.accounts.models import ApiToken
+
+        now = timezone.now()
+        api_token = (
+            ApiToken.objects.select_related("staff", "staff__organisation")
+            .filter(key_hash=hash_token(token), is_active=True, staff__is_active=True)
+            .first()
+        )
+        if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
+            return None
+        if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_INTERVAL:
+            # Touch at most every few minutes: a hot row written on every request would serialise load.
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.staff
+        set_origin(origin_from_meta(request.META, request.path))
+        return api_token.staff
+
+
+def _field_from_loc(loc: list[Any]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "payload", "query", "path", "data")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"field": _field_from_loc(list(err.get("loc", []))), "reason": err.get("msg", "invalid")} for err in exc.errors]
+        return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+
+    @api.exception_handler(ServiceError)
+    def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        errors = [{"field": exc.field or "body", "reason": exc.reason}]
+        return api.create_response(request, {"detail": exc.reason, "errors": errors}, status=400)
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return api.create_response(request, {"detail": "You do not have permission to do this.", "errors": []}, status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": "Not found.", "errors": []}, status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(request, {"detail": "Authentication required: send Authorization: Bearer <token>.", "errors": []}, status=401)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)

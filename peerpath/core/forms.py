@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.clients.models import Client
+
+
+class AuditSearchForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, label=_("Client"))
+    actor = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False, label=_("Staff member"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
+        self.fields["actor"].queryset = get_user_model().objects.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]

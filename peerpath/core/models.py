@@ -1,0 +1,119 @@
+"""Tenancy, shared base models and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.core.choices import AuditAction, TeamType
+
+
+class TimeStamped(models.Model):
+    """Creation/update times for every record; records are deactivated, never deleted."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(TimeStamped):
+    """A service (or network) that runs peer support: the tenant boundary for all data."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    require_mfa = models.BooleanField(
+        _("require two-factor sign-in"), default=False,
+        help_text=_("Staff must set up an authenticator app before using Peerpath."),
+    )
+    safety_protocol = models.TextField(
+        _("safety protocol"), blank=True,
+        help_text=_("Shown to staff when a client reports thoughts of self-harm."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationScoped(TimeStamped):
+    """A record that belongs to exactly one organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Team(OrganisationScoped):
+    """A care team (ACT, inpatient, ...) that clients and staff belong to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    team_type = models.CharField(_("team type"), max_length=20, choices=TeamType.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit trail cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who read or changed what, when and from where. Append-only.
+
+    Sensitive values are never copied here: events say *that* a field changed, not to what.
+    """
+
+    organisation = models.ForeignKey(Organisation, null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=40, blank=True)
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "client", "-occurred_at"], name="audit_client_idx"),
+            models.Index(fields=["organisation", "actor", "-occurred_at"], name="audit_actor_idx"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Integrity guard, not business logic: an event once written never changes.
+        if self.pk is not None:
+            raise PermissionError("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit trail cannot be deleted.")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_type}"
