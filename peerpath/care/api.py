@@ -1,3 +1,239 @@
-from ninja import Router
+"""Encounters, recovery plans and team meetings over JSON. Same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from peerpath.care import selectors, services
+from peerpath.care.choices import Activity, Chime, LifeArea, Setting
+from peerpath.clients.choices import Modality
+from peerpath.clients.models import Client
+from peerpath.clients.selectors import client_get_for
+from peerpath.core.api_support import ErrorOut
+from peerpath.core.choices import Role
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Team
 
 router = Router(tags=["care"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class EncounterIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    client_ids: list[int] = Field(min_length=1, max_length=15)
+    started_at: datetime
+    duration_minutes: int = Field(ge=1, le=480, strict=True)
+    modality: Modality
+    setting: Setting
+    activities: list[Activity] = Field(min_length=1, max_length=10)
+    self_disclosure_used: bool = False
+    note: str = Field("", max_length=10000)
+    next_contact_on: date | None = None
+
+
+class EncounterOut(Schema):
+    id: int
+    peer_id: int
+    client_ids: list[int]
+    started_at: datetime
+    duration_minutes: int
+    modality: str
+    setting: str
+    activities: list[str]
+    peer_specific_minutes: int
+    is_group: bool
+    self_disclosure_used: bool
+    note: str
+
+
+def _encounter_out(e: Any, client_ids: list[int]) -> dict[str, Any]:
+    return {
+        "id": e.pk, "peer_id": e.peer_id, "client_ids": client_ids, "started_at": e.started_at,
+        "duration_minutes": e.duration_minutes, "modality": e.modality, "setting": e.setting,
+        "activities": e.activities, "peer_specific_minutes": e.peer_specific_minutes, "is_group": e.is_group,
+        "self_disclosure_used": e.self_disclosure_used, "note": e.note,
+    }
+
+
+@router.post("/encounters", response={201: EncounterOut, **ERRORS})
+def encounter_create(request: HttpRequest, payload: EncounterIn) -> tuple[int, dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role != Role.PEER:
+        raise NotAllowed
+    ids = sorted(set(payload.client_ids))
+    clients = list(Client.objects.filter(pk__in=ids, organisation_id=user.organisation_id, is_active=True))
+    if len(clients) != len(ids):
+        raise ServiceError("One or more clients are not on your caseload.", field="client_ids")
+    try:
+        encounter = services.encounter_record(
+            actor=user, clients=clients, started_at=payload.started_at, duration_minutes=payload.duration_minutes,
+            modality=payload.modality, setting=payload.setting, activities=[a.value for a in payload.activities],
+            self_disclosure_used=payload.self_disclosure_used, note=payload.note, next_contact_on=payload.next_contact_on,
+        )
+    except NotAllowed as exc:
+        raise ServiceError("One or more clients are not on your caseload.", field="client_ids") from exc
+    return 201, _encounter_out(encounter, ids)
+
+
+@router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})
+def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
+    encounter = selectors.encounter_get_for(request.auth, encounter_id)  # type: ignore[attr-defined]
+    return _encounter_out(encounter, sorted(c.pk for c in encounter.clients.all()))
+
+
+@router.get("/clients/{client_id}/encounters", response={200: list[EncounterOut], **ERRORS})
+def client_encounters(request: HttpRequest, client_id: int, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    client = client_get_for(user, client_id)
+    return [_encounter_out(e, [client.pk]) for e in selectors.client_timeline(user=user, client=client, limit=limit)]
+
+
+class CaseloadOut(Schema):
+    client_id: int
+    client_name: str
+    started_on: date
+    last_contact_at: datetime | None
+    next_contact_on: date | None
+
+
+@router.get("/caseload", response={200: list[CaseloadOut], **ERRORS})
+def caseload(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role != Role.PEER:
+        raise NotAllowed
+    return [
+        {"client_id": m.client_id, "client_name": m.client.display_name, "started_on": m.started_on,
+         "last_contact_at": m.last_contact_at, "next_contact_on": m.next_contact_on}
+        for m in selectors.caseload_for(user)
+    ]
+
+
+class StepOut(Schema):
+    id: int
+    description: str
+    due_on: date | None
+    done_on: date | None
+
+
+class GoalOut(Schema):
+    id: int
+    own_words: str
+    life_area: str
+    chime: str
+    status: str
+    progress: int
+    target_on: date | None
+    steps: list[StepOut]
+
+
+class PlanOut(Schema):
+    id: int
+    client_id: int
+    client_vision: str
+    review_on: date | None
+    goals: list[GoalOut]
+
+
+def _plan_out(plan: Any) -> dict[str, Any]:
+    return {
+        "id": plan.pk, "client_id": plan.client_id, "client_vision": plan.client_vision, "review_on": plan.review_on,
+        "goals": [
+            {"id": g.pk, "own_words": g.own_words, "life_area": g.life_area, "chime": g.chime, "status": g.status,
+             "progress": g.progress, "target_on": g.target_on,
+             "steps": [{"id": s.pk, "description": s.description, "due_on": s.due_on, "done_on": s.done_on} for s in g.steps.all()]}
+            for g in plan.goals.all()
+        ],
+    }
+
+
+@router.get("/clients/{client_id}/plan", response={200: PlanOut, **ERRORS})
+def plan_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    client = client_get_for(request.auth, client_id)  # type: ignore[attr-defined]
+    plan = selectors.active_plan(client)
+    if plan is None:
+        from django.http import Http404
+
+        raise Http404
+    return _plan_out(plan)
+
+
+class StepIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(min_length=1, max_length=300)
+    due_on: date | None = None
+
+
+class GoalIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    own_words: str = Field(min_length=1, max_length=2000)
+    life_area: LifeArea
+    chime: Chime
+    target_on: date | None = None
+    steps: list[StepIn] = Field(default_factory=list, max_length=20)
+
+
+@router.post("/clients/{client_id}/plan/goals", response={201: PlanOut, **ERRORS})
+def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> tuple[int, dict[str, Any]]:
+    from django.db import transaction
+
+    user = request.auth  # type: ignore[attr-defined]
+    client = client_get_for(user, client_id, audit=False)
+    with transaction.atomic():
+        plan = selectors.active_plan(client) or services.recovery_plan_start(actor=user, client=client)
+        services.goal_add(actor=user, plan=plan, own_words=payload.own_words, life_area=payload.life_area,
+                          chime=payload.chime, target_on=payload.target_on,
+                          steps=[(s.description, s.due_on) for s in payload.steps])
+    return 201, _plan_out(selectors.active_plan(client))
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    team_id: int
+    held_at: datetime
+    duration_minutes: int = Field(60, ge=1, le=480, strict=True)
+    topic: str = Field("", max_length=200)
+    notes: str = Field("", max_length=10000)
+    attended_staff_ids: list[int] = Field(default_factory=list, max_length=200)
+
+
+class MeetingOut(Schema):
+    id: int
+    team_id: int
+    held_at: datetime
+    duration_minutes: int
+    topic: str
+    attended_staff_ids: list[int]
+    invited_staff_ids: list[int]
+
+
+def _meeting_out(m: Any) -> dict[str, Any]:
+    rows = list(m.attendance.all())
+    return {"id": m.pk, "team_id": m.team_id, "held_at": m.held_at, "duration_minutes": m.duration_minutes,
+            "topic": m.topic, "attended_staff_ids": sorted(a.staff_id for a in rows if a.attended),
+            "invited_staff_ids": sorted(a.staff_id for a in rows)}
+
+
+@router.get("/team-meetings", response={200: list[MeetingOut], **ERRORS})
+def meeting_list(request: HttpRequest, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role == Role.EVALUATOR:
+        raise NotAllowed
+    return [_meeting_out(m) for m in selectors.meetings_for(user).prefetch_related("attendance")[:limit]]
+
+
+@router.post("/team-meetings", response={201: MeetingOut, **ERRORS})
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
+    if team is None:
+        raise ServiceError("No such team.", field="team_id")
+    meeting = services.team_meeting_record(
+        actor=user, team=team, held_at=payload.held_at, duration_minutes=payload.duration_minutes, topic=payload.topic,
+        notes=payload.notes, attendance=dict.fromkeys(payload.attended_staff_ids, True),
+    )
+    return 201, _meeting_out(meeting)

@@ -50,6 +50,9 @@ class EncounterAttendance(models.Model):
         constraints = [models.UniqueConstraint(fields=["encounter", "client"], name="attendance_unique")]
         indexes = [models.Index(fields=["client", "-started_at"], name="attendance_timeline_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.client_id} at {self.encounter_id}"
+
 
 class RecoveryPlan(OrganisationScoped):
     """A client's recovery plan, written with the client; one active plan per client."""
@@ -121,3 +124,6 @@ class TeamMeetingAttendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "staff"], name="meeting_attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} at {self.meeting_id}: {'attended' if self.attended else 'absent'}"

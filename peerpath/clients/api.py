@@ -1,3 +1,226 @@
-from ninja import Router
+"""Clients and referrals over JSON. Same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import ConfigDict, Field
+
+from peerpath.accounts.models import ExperienceArea, StaffMember
+from peerpath.clients import selectors, services
+from peerpath.clients.choices import Modality, PeerGenderPreference, ReferralStatus, Urgency
+from peerpath.clients.matching import suggest_peers
+from peerpath.core.api_support import ErrorOut
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Team
 
 router = Router(tags=["clients"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ClientOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date | None
+    record_number: str
+    language: str
+    team_id: int
+    team: str
+
+
+def _client_out(client: Any) -> dict[str, Any]:
+    return {
+        "id": client.pk, "first_name": client.first_name, "last_name": client.last_name,
+        "preferred_name": client.preferred_name, "date_of_birth": client.date_of_birth,
+        "record_number": client.record_number, "language": client.language, "team_id": client.team_id,
+        "team": client.team.name,
+    }
+
+
+@router.get("/clients", response={200: list[ClientOut], **ERRORS})
+def client_list(request: HttpRequest, search: str = "", limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)) -> list[dict[str, Any]]:
+    clients = list(selectors.client_list_for(request.auth, search=search)[offset: offset + limit])  # type: ignore[attr-defined]
+    audit_record(actor=request.auth, action=AuditAction.LIST, target_type="clients.client", detail={"ids": [c.pk for c in clients]})  # type: ignore[attr-defined]
+    return [_client_out(c) for c in clients]
+
+
+@router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
+def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    return _client_out(selectors.client_get_for(request.auth, client_id))  # type: ignore[attr-defined]
+
+
+class NewClientIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    date_of_birth: date | None = None
+    team_id: int
+
+
+class ReferralIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    client_id: int | None = Field(None, description="An existing client; or give new_client")
+    new_client: NewClientIn | None = None
+    team_id: int | None = None
+    reason: str = Field(min_length=1, max_length=5000)
+    urgency: Urgency = Urgency.ROUTINE
+    preferred_language: str = Field("", max_length=8)
+    preferred_peer_gender: PeerGenderPreference = PeerGenderPreference.ANY
+    preferred_modality: Modality | None = None
+    preferred_experience_codes: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ReferralOut(Schema):
+    id: int
+    client_id: int
+    client_name: str
+    team_id: int
+    status: str
+    urgency: str
+    reason: str
+    referred_by: str
+    assigned_peer_id: int | None
+    decline_reason: str
+    close_reason: str
+    created_at: datetime
+
+
+def _referral_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk, "client_id": r.client_id, "client_name": r.client.display_name, "team_id": r.team_id,
+        "status": r.status, "urgency": r.urgency, "reason": r.reason, "referred_by": r.referred_by.display_name,
+        "assigned_peer_id": r.assigned_peer_id, "decline_reason": r.decline_reason, "close_reason": r.close_reason,
+        "created_at": r.created_at,
+    }
+
+
+def _team_for(user: Any, team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id, organisation_id=user.organisation_id, is_active=True).first()
+    if team is None:
+        raise ServiceError("No such team.", field="team_id")
+    return team
+
+
+@router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
+def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role == Role.EVALUATOR:
+        raise NotAllowed
+    referrals = list(selectors.referral_inbox_for(user, status=status)[offset: offset + limit])
+    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in referrals]})
+    return [_referral_out(r) for r in referrals]
+
+
+@router.post("/referrals", response={201: ReferralOut, **ERRORS})
+def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+    from django.db import transaction
+
+    user = request.auth  # type: ignore[attr-defined]
+    if (payload.client_id is None) == (payload.new_client is None):
+        raise ServiceError("Give either client_id or new_client.", field="client_id")
+    codes = set(payload.preferred_experience_codes)
+    areas = list(ExperienceArea.objects.filter(code__in=codes))
+    if len(areas) != len(codes):
+        raise ServiceError("Unknown experience code.", field="preferred_experience_codes")
+    with transaction.atomic():
+        if payload.client_id is not None:
+            client = selectors.client_get_for(user, payload.client_id, audit=False)
+        else:
+            new = payload.new_client
+            assert new is not None
+            team = _team_for(user, new.team_id)
+            assert team is not None
+            client = services.client_create(actor=user, team=team, first_name=new.first_name, last_name=new.last_name,
+                                            date_of_birth=new.date_of_birth)
+        referral = services.referral_create(
+            actor=user, client=client, team=_team_for(user, payload.team_id), reason=payload.reason,
+            urgency=payload.urgency, preferred_language=payload.preferred_language,
+            preferred_peer_gender=payload.preferred_peer_gender, preferred_modality=payload.preferred_modality or "",
+            preferred_experiences=areas,
+        )
+    return 201, _referral_out(referral)
+
+
+@router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
+def referral_get(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _referral_out(selectors.referral_get_for(request.auth, referral_id))  # type: ignore[attr-defined]
+
+
+class SuggestionOut(Schema):
+    peer_id: int
+    peer_name: str
+    score: float
+    caseload: int
+    capacity: int
+    reasons: list[str]
+
+
+@router.get("/referrals/{referral_id}/suggestions", response={200: list[SuggestionOut], **ERRORS})
+def referral_suggestions(request: HttpRequest, referral_id: int) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    referral = selectors.referral_get_for(user, referral_id)
+    if user.role not in {Role.SUPERVISOR, Role.LEADER}:
+        raise NotAllowed
+    return [
+        {"peer_id": s.peer.pk, "peer_name": s.peer.display_name, "score": round(s.score, 2), "caseload": s.caseload,
+         "capacity": s.capacity, "reasons": s.reasons}
+        for s in suggest_peers(referral)
+    ]
+
+
+class AcceptIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    take_on: bool = False
+
+
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    peer_id: int
+
+
+def _handled(user: Any, referral_id: int) -> dict[str, Any]:
+    return _referral_out(selectors.referral_get_for(user, referral_id, audit=False))
+
+
+@router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
+def referral_accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> dict[str, Any]:
+    services.referral_accept(actor=request.auth, referral_id=referral_id, take_on=payload.take_on)  # type: ignore[attr-defined]
+    return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
+
+
+@router.post("/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
+def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+    services.referral_decline(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
+    return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
+
+
+@router.post("/referrals/{referral_id}/assign", response={200: ReferralOut, **ERRORS})
+def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    peer = StaffMember.objects.filter(pk=payload.peer_id, organisation_id=user.organisation_id).first()
+    if peer is None:
+        raise ServiceError("No such peer support worker.", field="peer_id")
+    services.referral_assign(actor=user, referral_id=referral_id, peer=peer)
+    return _handled(user, referral_id)
+
+
+@router.post("/referrals/{referral_id}/close", response={200: ReferralOut, **ERRORS})
+def referral_close(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+    services.referral_close(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
+    return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
+
+

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from peerpath.clients import views
+
 app_name = "clients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.client_list, name="client_list"),
+    path("<int:client_id>/", views.client_detail, name="client_detail"),
+    path("referrals/", views.referral_inbox, name="referral_inbox"),
+    path("referrals/new/", views.referral_create, name="referral_create"),
+    path("referrals/<int:referral_id>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),
+    path("referrals/<int:referral_id>/decline/", views.referral_decline, name="referral_decline"),
+    path("referrals/<int:referral_id>/assign/", views.referral_assign, name="referral_assign"),
+    path("referrals/<int:referral_id>/close/", views.referral_close, name="referral_close"),
+]

@@ -106,6 +106,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["organisation", "actor", "-occurred_at"], name="audit_actor_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_type}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Integrity guard, not business logic: an event once written never changes.
         if self.pk is not None:
@@ -114,6 +117,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("The audit trail cannot be deleted.")
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_type}"

@@ -17,7 +17,8 @@ class RequestOrigin:
     path: str = ""
 
 
-_current: ContextVar[RequestOrigin] = ContextVar("peerpath_request_origin", default=RequestOrigin())
+_EMPTY = RequestOrigin()
+_current: ContextVar[RequestOrigin | None] = ContextVar("peerpath_request_origin", default=None)
 
 
 def set_origin(origin: RequestOrigin) -> object:
@@ -29,7 +30,7 @@ def reset_origin(token: object) -> None:
 
 
 def current_origin() -> RequestOrigin:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def origin_from_meta(meta: dict, path: str) -> RequestOrigin:

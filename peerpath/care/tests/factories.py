@@ -59,7 +59,7 @@ class GoalStepFactory(factory.django.DjangoModelFactory):
 
     goal = factory.SubFactory(GoalFactory)
     description = "Call the housing office"
-    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=7))
+    due_on = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC).date() + dt.timedelta(days=7))
 
 
 class TeamMeetingFactory(factory.django.DjangoModelFactory):

@@ -37,4 +37,4 @@ class MatchFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     organisation = factory.SelfAttribute("client.organisation")
     peer = factory.SubFactory(StaffFactory, organisation=factory.SelfAttribute("..organisation"))
-    started_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    started_on = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC).date() - dt.timedelta(days=30))

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.care.choices import (
+    GENERIC_ACTIVITIES,
+    PEER_SPECIFIC_ACTIVITIES,
+    Activity,
+    Chime,
+    GoalStatus,
+    LifeArea,
+    Setting,
+)
+from peerpath.clients.choices import Modality
+
+PEER_SPECIFIC_CHOICES = [(a.value, a.label) for a in Activity if a in PEER_SPECIFIC_ACTIVITIES]
+GENERIC_CHOICES = [(a.value, a.label) for a in Activity if a in GENERIC_ACTIVITIES]
+
+
+class EncounterForm(forms.Form):
+    clients = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Client(s)"),  # type: ignore[arg-type]
+                                             help_text=_("Tick several for a group session."))
+    started_at = forms.DateTimeField(label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=480, initial=45,
+                                          widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    modality = forms.ChoiceField(label=_("How you met"), choices=Modality.choices, widget=forms.RadioSelect, initial=Modality.IN_PERSON)
+    setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices, initial=Setting.COMMUNITY)
+    peer_activities = forms.MultipleChoiceField(label=_("Peer-specific work"), choices=PEER_SPECIFIC_CHOICES, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    generic_activities = forms.MultipleChoiceField(label=_("Other tasks"), choices=GENERIC_CHOICES, required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+    self_disclosure_used = forms.BooleanField(label=_("I shared some of my own experience"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Plain, strengths-based words; link to the person's own goals."))
+    next_contact_on = forms.DateField(label=_("Next planned contact"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, caseload_clients: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clients"].queryset = caseload_clients  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        activities = list(data.get("peer_activities") or []) + list(data.get("generic_activities") or [])
+        if not activities:
+            self.add_error("peer_activities", _("Tick at least one activity."))
+        data["activities"] = activities
+        return data
+
+
+class PlanForm(forms.Form):
+    client_vision = forms.CharField(label=_("What recovery means to the client, in their words"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    review_on = forms.DateField(label=_("Review date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class GoalForm(forms.Form):
+    own_words = forms.CharField(label=_("Goal, in the client's own words"), widget=forms.Textarea(attrs={"rows": 2}))
+    life_area = forms.ChoiceField(label=_("Life area"), choices=LifeArea.choices)
+    chime = forms.ChoiceField(label=_("CHIME dimension"), choices=Chime.choices)
+    target_on = forms.DateField(label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    first_step = forms.CharField(label=_("A first step"), required=False, max_length=300)
+    first_step_due = forms.DateField(label=_("First step due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class GoalProgressForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class StepForm(forms.Form):
+    description = forms.CharField(label=_("Step"), max_length=300)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TeamMeetingForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label=_("Team"))  # type: ignore[arg-type]
+    held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=480, initial=60)
+    topic = forms.CharField(label=_("Topic"), required=False, max_length=200)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attended = forms.ModelMultipleChoiceField(queryset=None, label=_("Who attended"), required=False,  # type: ignore[arg-type]
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, teams: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["attended"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["attended"].label_from_instance = lambda s: f"{s.display_name} ({s.get_role_display()})"  # type: ignore[attr-defined]

@@ -1,0 +1,140 @@
+"""Reads for the caseload, client records, plans and meetings. Access is decided by the
+client rules in ``peerpath.clients.permissions``: whoever may see the client sees its care record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from peerpath.care.models import Encounter, Goal, GoalStep, RecoveryPlan, TeamMeeting
+from peerpath.clients.models import Client, Match
+from peerpath.clients.permissions import visible_clients
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+
+
+@dataclass
+class PeerHome:
+    """What a peer needs between visits: who today, who drifted, what is overdue."""
+
+    today: date
+    see_today: list[Match]
+    not_seen: list[Match]
+    overdue_contacts: list[Match]
+    overdue_steps: list[GoalStep]
+    plans_due_review: list[RecoveryPlan]
+    caseload_size: int
+    capacity: int
+
+
+def peer_home_for(peer: Any) -> PeerHome:
+    today = timezone.localdate()
+    cutoff = timezone.now() - timedelta(days=settings.PEERPATH_NOT_SEEN_DAYS)
+    caseload = Match.objects.filter(peer=peer, is_active=True, organisation_id=peer.organisation_id)
+    with_client = caseload.select_related("client")
+    see_today = list(with_client.filter(next_contact_on=today).order_by("client__last_name"))
+    not_seen = list(
+        with_client.filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, started_on__lt=cutoff.date()))
+        .order_by("last_contact_at")[:50]
+    )
+    overdue_contacts = list(with_client.filter(next_contact_on__lt=today).order_by("next_contact_on")[:50])
+    client_ids = caseload.values("client_id")
+    overdue_steps = list(
+        GoalStep.objects.filter(
+            goal__plan__client_id__in=client_ids, goal__plan__is_active=True, goal__status="active",
+            due_on__lt=today, done_on__isnull=True, is_active=True,
+        ).select_related("goal__plan__client").order_by("due_on")[:50]
+    )
+    plans_due_review = list(
+        RecoveryPlan.objects.filter(client_id__in=client_ids, is_active=True, review_on__lte=today)
+        .select_related("client").order_by("review_on")[:50]
+    )
+    return PeerHome(
+        today=today, see_today=see_today, not_seen=not_seen, overdue_contacts=overdue_contacts,
+        overdue_steps=overdue_steps, plans_due_review=plans_due_review,
+        caseload_size=caseload.count(), capacity=peer.caseload_capacity,
+    )
+
+
+def caseload_for(peer: Any) -> QuerySet[Match]:
+    return Match.objects.filter(peer=peer, is_active=True).select_related("client", "client__team").order_by("client__last_name")
+
+
+def client_timeline(*, user: Any, client: Client, limit: int = 50) -> list[Encounter]:
+    """Encounters of a client the user may already see (``client`` came from a selector)."""
+    return list(
+        Encounter.objects.filter(attendance__client=client, is_active=True, organisation_id=user.organisation_id)
+        .select_related("peer").order_by("-started_at")[:limit]
+    )
+
+
+def encounter_get_for(user: Any, encounter_id: int) -> Encounter:
+    encounter = (
+        Encounter.objects.filter(pk=encounter_id, organisation_id=user.organisation_id, is_active=True)
+        .filter(Q(peer=user) | Q(attendance__client__in=visible_clients(user)))
+        .select_related("peer").distinct().first()
+    )
+    if encounter is None:
+        raise Http404("No such encounter.")
+    for client in encounter.clients.all():
+        audit_record(actor=user, action=AuditAction.VIEW, target=encounter, client=client)
+    return encounter
+
+
+def active_plan(client: Client) -> RecoveryPlan | None:
+    return (
+        RecoveryPlan.objects.filter(client=client, is_active=True)
+        .select_related("written_with")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.filter(is_active=True).prefetch_related(
+            Prefetch("steps", queryset=GoalStep.objects.filter(is_active=True)))))
+        .first()
+    )
+
+
+def plan_get_for(user: Any, client_id: int) -> tuple[Client, RecoveryPlan | None]:
+    client = visible_clients(user).filter(pk=client_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    return client, active_plan(client)
+
+
+def goal_get_for(user: Any, goal_id: int) -> Goal:
+    goal = Goal.objects.filter(pk=goal_id, plan__client__in=visible_clients(user)).select_related("plan__client").first()
+    if goal is None:
+        raise Http404("No such goal.")
+    return goal
+
+
+def step_get_for(user: Any, step_id: int) -> GoalStep:
+    step = GoalStep.objects.filter(pk=step_id, goal__plan__client__in=visible_clients(user)).select_related("goal__plan__client").first()
+    if step is None:
+        raise Http404("No such step.")
+    return step
+
+
+def care_team_for(client: Client) -> dict[str, Any]:
+    from peerpath.accounts.models import StaffMember
+
+    peers = StaffMember.objects.filter(matches__client=client, matches__is_active=True).distinct()
+    team_staff = StaffMember.objects.filter(teams=client.team, is_active=True).exclude(role=Role.EVALUATOR).order_by("role", "last_name")
+    return {"peers": list(peers), "team": client.team, "members": list(team_staff)}
+
+
+def meetings_for(user: Any) -> QuerySet[TeamMeeting]:
+    meetings = TeamMeeting.objects.filter(organisation_id=user.organisation_id, is_active=True)
+    if user.role not in {Role.LEADER, Role.ADMIN}:
+        meetings = meetings.filter(team__in=user.teams.all())
+    return meetings.select_related("team", "recorded_by").order_by("-held_at")
+
+
+def meeting_get_for(user: Any, meeting_id: int) -> TeamMeeting:
+    meeting = meetings_for(user).filter(pk=meeting_id).prefetch_related("attendance__staff").first()
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting

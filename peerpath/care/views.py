@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peerpath.accounts.models import StaffMember
+from peerpath.care import selectors, services
+from peerpath.care.forms import EncounterForm, GoalForm, GoalProgressForm, PlanForm, StepForm, TeamMeetingForm
+from peerpath.clients.models import Client
+from peerpath.clients.selectors import client_get_for
+from peerpath.core.access import allow
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.forms_support import call_service
+from peerpath.core.models import Team
+
+CARE_READERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.ADMIN}
+PLAN_WRITERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}
+MEETING_ROLES = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}
+
+
+@allow({Role.PEER})
+def peer_home(request: HttpRequest) -> HttpResponse:
+    home = selectors.peer_home_for(request.user)
+    return render(request, "care/peer_home.html", {"home": home})
+
+
+@allow({Role.PEER})
+def caseload(request: HttpRequest) -> HttpResponse:
+    matches = selectors.caseload_for(request.user)
+    audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.client",
+                 detail={"ids": [m.client_id for m in matches]})
+    return render(request, "care/caseload.html", {"matches": matches})
+
+
+@allow({Role.PEER})
+def encounter_create(request: HttpRequest) -> HttpResponse:
+    caseload_clients = Client.objects.filter(pk__in=selectors.caseload_for(request.user).values("client_id")).order_by("last_name", "first_name")
+    initial_client = request.GET.get("client")
+    form = EncounterForm(request.POST or None, caseload_clients=caseload_clients,
+                         initial={"clients": [initial_client] if initial_client else []})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        encounter = call_service(
+            form, services.encounter_record, actor=request.user, clients=list(data["clients"]),
+            started_at=data["started_at"], duration_minutes=data["duration_minutes"], modality=data["modality"],
+            setting=data["setting"], activities=data["activities"], self_disclosure_used=data["self_disclosure_used"],
+            note=data["note"], next_contact_on=data["next_contact_on"],
+        )
+        if encounter is not None:
+            messages.success(request, _("Encounter saved."))
+            first = data["clients"][0]
+            return redirect("clients:client_detail", client_id=first.pk) if len(data["clients"]) == 1 else redirect("care:peer_home")
+    return render(request, "care/encounter_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@allow(CARE_READERS)
+def encounter_detail(request: HttpRequest, encounter_id: int) -> HttpResponse:
+    encounter = selectors.encounter_get_for(request.user, encounter_id)
+    return render(request, "care/encounter_detail.html", {"encounter": encounter})
+
+
+@allow(CARE_READERS)
+def plan(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(request.user, client_id)
+    recovery_plan = selectors.active_plan(client)
+    can_edit = request.user.role in PLAN_WRITERS  # type: ignore[union-attr]
+    plan_form = PlanForm(initial={"client_vision": recovery_plan.client_vision, "review_on": recovery_plan.review_on} if recovery_plan else None)
+    return render(request, "care/plan.html", {
+        "client": client, "plan": recovery_plan, "can_edit": can_edit, "plan_form": plan_form,
+        "goal_form": GoalForm(), "step_form": StepForm(), "progress_form": GoalProgressForm(),
+    })
+
+
+@require_POST
+@allow(PLAN_WRITERS)
+def plan_save(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(request.user, client_id, audit=False)
+    recovery_plan = selectors.active_plan(client)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        if recovery_plan is None:
+            result = call_service(form, services.recovery_plan_start, actor=request.user, client=client, **form.cleaned_data)
+        else:
+            result = call_service(form, services.recovery_plan_update, actor=request.user, plan=recovery_plan, **form.cleaned_data)
+        if result is not None:
+            messages.success(request, _("Plan saved."))
+            return redirect("care:plan", client_id=client.pk)
+    return _plan_with_errors(request, client, recovery_plan, plan_form=form)
+
+
+def _plan_with_errors(request: HttpRequest, client: Client, recovery_plan: object, **forms: object) -> HttpResponse:
+    context = {"client": client, "plan": recovery_plan, "can_edit": True, "plan_form": PlanForm(),
+               "goal_form": GoalForm(), "step_form": StepForm(), "progress_form": GoalProgressForm()}
+    context.update(forms)
+    return render(request, "care/plan.html", context, status=400)
+
+
+@require_POST
+@allow(PLAN_WRITERS)
+def goal_add(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_get_for(request.user, client_id, audit=False)
+    recovery_plan = selectors.active_plan(client)
+    form = GoalForm(request.POST)
+    if recovery_plan is None:
+        form.add_error(None, _("Start the plan first."))
+    elif form.is_valid():
+        data = form.cleaned_data
+        steps = [(data["first_step"], data["first_step_due"])] if data["first_step"] else []
+        goal = call_service(form, services.goal_add, actor=request.user, plan=recovery_plan, own_words=data["own_words"],
+                            life_area=data["life_area"], chime=data["chime"], target_on=data["target_on"], steps=steps)
+        if goal is not None:
+            messages.success(request, _("Goal added."))
+            return redirect("care:plan", client_id=client.pk)
+    return _plan_with_errors(request, client, recovery_plan, goal_form=form)
+
+
+@require_POST
+@allow(PLAN_WRITERS)
+def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get_for(request.user, goal_id)
+    form = GoalProgressForm(request.POST)
+    if form.is_valid() and call_service(form, services.goal_update, actor=request.user, goal=goal, **form.cleaned_data):
+        messages.success(request, _("Progress saved."))
+    else:
+        messages.error(request, _("Progress must be a number from 0 to 100."))
+    return redirect("care:plan", client_id=goal.plan.client_id)
+
+
+@require_POST
+@allow(PLAN_WRITERS)
+def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = selectors.goal_get_for(request.user, goal_id)
+    form = StepForm(request.POST)
+    if form.is_valid() and call_service(form, services.goal_step_add, actor=request.user, goal=goal, **form.cleaned_data):
+        messages.success(request, _("Step added."))
+    else:
+        messages.error(request, _("Describe the step."))
+    return redirect("care:plan", client_id=goal.plan.client_id)
+
+
+@require_POST
+@allow(PLAN_WRITERS)
+def step_done(request: HttpRequest, step_id: int) -> HttpResponse:
+    step = selectors.step_get_for(request.user, step_id)
+    services.goal_step_mark_done(actor=request.user, step=step, done=request.POST.get("done", "1") == "1")  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "care/_step.html", {"step": step, "can_edit": True})
+    return redirect("care:plan", client_id=step.goal.plan.client_id)
+
+
+@allow(MEETING_ROLES | {Role.ADMIN})
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.meetings_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "care/meeting_list.html", {"page": page, "can_record": request.user.role in MEETING_ROLES})  # type: ignore[union-attr]
+
+
+@allow(MEETING_ROLES)
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[union-attr]
+    if user.role != Role.LEADER:  # type: ignore[union-attr]
+        teams = teams.filter(pk__in=user.teams.values("pk"))  # type: ignore[union-attr]
+    staff = StaffMember.objects.filter(teams__in=teams, is_active=True).distinct().order_by("role", "last_name")
+    form = TeamMeetingForm(request.POST or None, teams=teams, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = set(data["team"].members.values_list("pk", flat=True))
+        attendance = {s.pk: True for s in data["attended"] if s.pk in members}
+        meeting = call_service(form, services.team_meeting_record, actor=user, team=data["team"], held_at=data["held_at"],
+                               duration_minutes=data["duration_minutes"], topic=data["topic"], notes=data["notes"],
+                               attendance=attendance)
+        if meeting is not None:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("care:meeting_detail", meeting_id=meeting.pk)
+    return render(request, "care/meeting_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@allow(MEETING_ROLES | {Role.ADMIN})
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(request.user, meeting_id)
+    return render(request, "care/meeting_detail.html", {"meeting": meeting})

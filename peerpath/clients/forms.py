@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.accounts.models import ExperienceArea
+from peerpath.clients.choices import Modality, PeerGenderPreference, Urgency
+from peerpath.clients.models import Client
+from peerpath.core.models import Team
+
+LANGUAGE_CHOICES = [("", _("No preference")), ("en", _("English")), ("es", _("Spanish"))]
+
+
+class ReferralForm(forms.Form):
+    """Refer an existing client, or register a new one in the same step."""
+
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), required=False, label=_("Existing client"),
+        help_text=_("Leave empty to register a new client below."),
+    )
+    new_first_name = forms.CharField(required=False, max_length=100, label=_("New client: first name"))
+    new_last_name = forms.CharField(required=False, max_length=100, label=_("New client: last name"))
+    new_date_of_birth = forms.DateField(required=False, label=_("New client: date of birth"),
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Why could peer support help?"))
+    urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, label=_("Urgency"))
+    preferred_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, required=False, label=_("Language the client prefers"))
+    preferred_peer_gender = forms.ChoiceField(choices=PeerGenderPreference.choices, required=False, label=_("Gender of peer the client prefers"))
+    preferred_modality = forms.ChoiceField(choices=[("", _("No preference")), *Modality.choices], required=False, label=_("How the client would like to meet"))
+    preferred_experiences = forms.ModelMultipleChoiceField(
+        queryset=ExperienceArea.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Experiences the client would like a peer to share"),
+    )
+
+    def __init__(self, *args: Any, clients: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("client"):
+            if not data.get("new_first_name"):
+                self.add_error("new_first_name", _("Choose an existing client or enter the new client's first name."))
+            if not data.get("new_last_name"):
+                self.add_error("new_last_name", _("Enter the new client's last name."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason"))
+
+
+class AssignForm(forms.Form):
+    peer = forms.ModelChoiceField(queryset=None, label=_("Peer support worker"))  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, peers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = peers  # type: ignore[attr-defined]
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Search by name or record number"))

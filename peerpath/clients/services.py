@@ -1,0 +1,163 @@
+"""Writes for clients, referrals and matches. Each call: keyword-only, one transaction,
+permission check before any write, an explicit audit event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from peerpath.accounts.models import ExperienceArea, StaffMember
+from peerpath.clients.choices import REFERRAL_TRANSITIONS, ReferralStatus
+from peerpath.clients.models import Client, Match, Referral
+from peerpath.clients.permissions import REFERRAL_HANDLERS, REFERRERS, _team_ids, visible_referrals
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Team
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(message, field=field)
+    return value
+
+
+def client_create(
+    *, actor: StaffMember, team: Team, first_name: str, last_name: str, date_of_birth: date | None = None,
+    preferred_name: str = "", record_number: str = "", language: str = "en", phone: str = "",
+) -> Client:
+    if actor.role not in REFERRERS:
+        raise NotAllowed("Only clinicians, supervisors and program leaders register clients.")
+    if team.organisation_id != actor.organisation_id or (actor.role != Role.LEADER and team.pk not in _team_ids(actor)):
+        raise ServiceError("Choose one of your own teams.", field="team")
+    first_name = _require_text(first_name, "first_name", "Enter the client's first name.")
+    last_name = _require_text(last_name, "last_name", "Enter the client's last name.")
+    if date_of_birth and date_of_birth > timezone.localdate():
+        raise ServiceError("Date of birth cannot be in the future.", field="date_of_birth")
+    with transaction.atomic():
+        client = Client.objects.create(
+            organisation_id=actor.organisation_id, team=team, first_name=first_name, last_name=last_name,
+            date_of_birth=date_of_birth, preferred_name=preferred_name.strip(), record_number=record_number.strip(),
+            language=language or "en", phone=phone.strip(),
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, target=client, client=client)
+    return client
+
+
+def referral_create(
+    *, actor: StaffMember, client: Client, reason: str, urgency: str, team: Team | None = None,
+    preferred_language: str = "", preferred_peer_gender: str = "", preferred_modality: str = "",
+    preferred_experiences: list[ExperienceArea] | None = None,
+) -> Referral:
+    """Refer a client to peer support. The caller has already resolved ``client`` through the
+    selectors, so it is one the actor may see."""
+    if actor.role not in REFERRERS:
+        raise NotAllowed("Only clinicians, supervisors and program leaders make referrals.")
+    if client.organisation_id != actor.organisation_id:
+        raise NotAllowed("Client of another organisation.")
+    reason = _require_text(reason, "reason", "Say why peer support could help.")
+    team = team or client.team
+    if team.organisation_id != actor.organisation_id:
+        raise ServiceError("Choose a team of your organisation.", field="team")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            organisation_id=actor.organisation_id, client=client, team=team, referred_by=actor, reason=reason,
+            urgency=urgency, preferred_language=preferred_language, preferred_peer_gender=preferred_peer_gender,
+            preferred_modality=preferred_modality,
+        )
+        if preferred_experiences:
+            referral.preferred_experiences.set(preferred_experiences)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=referral, client=client,
+                     detail={"status": referral.status, "urgency": urgency})
+    return referral
+
+
+def _lock_referral(actor: StaffMember, referral_id: int) -> Referral:
+    referral = visible_referrals(actor).select_for_update().filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def _move(referral: Referral, actor: StaffMember, to_status: str, **fields: Any) -> None:
+    if to_status not in REFERRAL_TRANSITIONS[referral.status]:
+        raise ServiceError(
+            f"A referral that is {referral.get_status_display().lower()} cannot become {ReferralStatus(to_status).label.lower()}.",
+            field="status",
+        )
+    from_status = referral.status
+    referral.status = to_status
+    referral.status_changed_at = timezone.now()
+    referral.status_changed_by = actor
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at", *fields])
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=referral, client=referral.client,
+                 detail={"from": from_status, "to": to_status})
+
+
+def _check_handler(actor: StaffMember) -> None:
+    if actor.role not in REFERRAL_HANDLERS:
+        raise NotAllowed("Only peers, supervisors and program leaders handle referrals.")
+
+
+def referral_accept(*, actor: StaffMember, referral_id: int, take_on: bool = False) -> Referral:
+    """Accept a new referral. A peer who accepts may take the client on straight away."""
+    _check_handler(actor)
+    with transaction.atomic():
+        referral = _lock_referral(actor, referral_id)
+        _move(referral, actor, ReferralStatus.ACCEPTED)
+        if take_on and actor.role == Role.PEER:
+            _assign(referral, actor, actor)
+    return referral
+
+
+def referral_decline(*, actor: StaffMember, referral_id: int, reason: str) -> Referral:
+    _check_handler(actor)
+    reason = _require_text(reason, "reason", "Say why the referral is declined; the referrer will see it.")
+    with transaction.atomic():
+        referral = _lock_referral(actor, referral_id)
+        _move(referral, actor, ReferralStatus.DECLINED, decline_reason=reason)
+    return referral
+
+
+def _assign(referral: Referral, actor: StaffMember, peer: StaffMember) -> None:
+    if peer.organisation_id != referral.organisation_id or peer.role != Role.PEER or not peer.is_active:
+        raise ServiceError("Choose an active peer support worker of your organisation.", field="peer")
+    _move(referral, actor, ReferralStatus.ASSIGNED, assigned_peer=peer)
+    match, created = Match.objects.get_or_create(
+        client=referral.client, peer=peer, is_active=True,
+        defaults={"organisation_id": referral.organisation_id, "referral": referral, "started_on": timezone.localdate()},
+    )
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, target=match, client=referral.client, detail={"peer": peer.pk})
+
+
+def referral_assign(*, actor: StaffMember, referral_id: int, peer: StaffMember) -> Referral:
+    """Assign an accepted referral to a peer; the client joins that peer's caseload."""
+    if actor.role not in {Role.SUPERVISOR, Role.LEADER} and not (actor.role == Role.PEER and peer.pk == actor.pk):
+        raise NotAllowed("Supervisors assign referrals; a peer can only take one on themselves.")
+    with transaction.atomic():
+        referral = _lock_referral(actor, referral_id)
+        _assign(referral, actor, peer)
+    return referral
+
+
+def referral_close(*, actor: StaffMember, referral_id: int, reason: str) -> Referral:
+    """Close a referral; an active match made from it ends today."""
+    _check_handler(actor)
+    reason = _require_text(reason, "reason", "Say why the referral is closed.")
+    with transaction.atomic():
+        referral = _lock_referral(actor, referral_id)
+        _move(referral, actor, ReferralStatus.CLOSED, close_reason=reason)
+        for match in Match.objects.select_for_update().filter(referral=referral, is_active=True):
+            match.is_active = False
+            match.ended_on = timezone.localdate()
+            match.save(update_fields=["is_active", "ended_on", "updated_at"])
+            audit_record(actor=actor, action=AuditAction.DEACTIVATE, target=match, client=referral.client)
+    return referral
