@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -48,9 +48,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         services.api_token_revoke(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
-        messages.success(request, _("Token revoked."))
     except ServiceError as exc:
-        messages.error(request, exc.reason)
+        raise Http404(exc.reason) from exc
+    messages.success(request, _("Token revoked."))
     return redirect("accounts:profile")
 
 
@@ -84,7 +84,7 @@ def my_experience(request: HttpRequest) -> HttpResponse:
 def my_experience_remove(request: HttpRequest, experience_id: int) -> HttpResponse:
     try:
         services.peer_experience_remove(actor=request.user, experience_id=experience_id)  # type: ignore[arg-type]
-        messages.success(request, _("Removed."))
     except ServiceError as exc:
-        messages.error(request, exc.reason)
+        raise Http404(exc.reason) from exc
+    messages.success(request, _("Removed."))
     return redirect("accounts:my_experience")

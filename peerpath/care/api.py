@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
 from peerpath.care import selectors, services
 from peerpath.care.choices import Activity, Chime, LifeArea, Setting
 from peerpath.clients.choices import Modality
-from peerpath.clients.models import Client
+from peerpath.clients.permissions import visible_clients
 from peerpath.clients.selectors import client_get_for
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.choices import Role
@@ -66,9 +66,10 @@ def encounter_create(request: HttpRequest, payload: EncounterIn) -> tuple[int, d
     if user.role != Role.PEER:
         raise NotAllowed
     ids = sorted(set(payload.client_ids))
-    clients = list(Client.objects.filter(pk__in=ids, organisation_id=user.organisation_id, is_active=True))
+    # A client the peer cannot see (another caseload, another organisation) is "not found", like a missing one.
+    clients = list(visible_clients(user).filter(pk__in=ids))
     if len(clients) != len(ids):
-        raise ServiceError("One or more clients are not on your caseload.", field="client_ids")
+        raise Http404("No such client on your caseload.")
     try:
         encounter = services.encounter_record(
             actor=user, clients=clients, started_at=payload.started_at, duration_minutes=payload.duration_minutes,
@@ -87,7 +88,7 @@ def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/encounters", response={200: list[EncounterOut], **ERRORS})
-def client_encounters(request: HttpRequest, client_id: int, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+def client_encounters(request: HttpRequest, client_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id)
     return [_encounter_out(e, [client.pk]) for e in selectors.client_timeline(user=user, client=client, limit=limit)]
@@ -156,9 +157,7 @@ def plan_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
     client = client_get_for(request.auth, client_id)  # type: ignore[attr-defined]
     plan = selectors.active_plan(client)
     if plan is None:
-        from django.http import Http404
-
-        raise Http404
+        raise Http404("This client has no recovery plan yet.")
     return _plan_out(plan)
 
 
@@ -219,7 +218,7 @@ def _meeting_out(m: Any) -> dict[str, Any]:
 
 
 @router.get("/team-meetings", response={200: list[MeetingOut], **ERRORS})
-def meeting_list(request: HttpRequest, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+def meeting_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if user.role == Role.EVALUATOR:
         raise NotAllowed
@@ -231,7 +230,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[
     user = request.auth  # type: ignore[attr-defined]
     team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
     if team is None:
-        raise ServiceError("No such team.", field="team_id")
+        raise Http404("No such team.")
     meeting = services.team_meeting_record(
         actor=user, team=team, held_at=payload.held_at, duration_minutes=payload.duration_minutes, topic=payload.topic,
         notes=payload.notes, attendance=dict.fromkeys(payload.attended_staff_ids, True),

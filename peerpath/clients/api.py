@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -21,6 +21,11 @@ from peerpath.core.models import Team
 
 router = Router(tags=["clients"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _require_client_reader(user: Any) -> None:
+    if user.role == Role.EVALUATOR:  # evaluators work with de-identified aggregates only
+        raise NotAllowed
 
 
 class ClientOut(Schema):
@@ -45,7 +50,8 @@ def _client_out(client: Any) -> dict[str, Any]:
 
 
 @router.get("/clients", response={200: list[ClientOut], **ERRORS})
-def client_list(request: HttpRequest, search: str = "", limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)) -> list[dict[str, Any]]:
+def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+    _require_client_reader(request.auth)  # type: ignore[attr-defined]
     clients = list(selectors.client_list_for(request.auth, search=search)[offset: offset + limit])  # type: ignore[attr-defined]
     audit_record(actor=request.auth, action=AuditAction.LIST, target_type="clients.client", detail={"ids": [c.pk for c in clients]})  # type: ignore[attr-defined]
     return [_client_out(c) for c in clients]
@@ -53,6 +59,7 @@ def client_list(request: HttpRequest, search: str = "", limit: int = Field(50, g
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
 def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    _require_client_reader(request.auth)  # type: ignore[attr-defined]
     return _client_out(selectors.client_get_for(request.auth, client_id))  # type: ignore[attr-defined]
 
 
@@ -111,7 +118,7 @@ def _team_for(user: Any, team_id: int | None) -> Team | None:
 
 
 @router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
-def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)) -> list[dict[str, Any]]:
+def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if user.role == Role.EVALUATOR:
         raise NotAllowed
@@ -211,6 +218,7 @@ def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) 
 @router.post("/referrals/{referral_id}/assign", response={200: ReferralOut, **ERRORS})
 def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
+    selectors.referral_get_for(user, referral_id, audit=False)  # 404 before anything else
     peer = StaffMember.objects.filter(pk=payload.peer_id, organisation_id=user.organisation_id).first()
     if peer is None:
         raise ServiceError("No such peer support worker.", field="peer_id")

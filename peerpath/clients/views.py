@@ -116,6 +116,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 def _referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
     user = request.user
+    selectors.referral_get_for(user, referral_id, audit=False)  # missing or not visible: 404 before anything else
     try:
         if action == "accept":
             services.referral_accept(actor=user, referral_id=referral_id, take_on=request.POST.get("take_on") == "1")  # type: ignore[arg-type]

@@ -92,4 +92,7 @@ class DenyByDefaultMiddleware:
         module = getattr(view_func, "__module__", "") or ""
         if module.startswith(SELF_GUARDED_VIEW_MODULES):
             return None
+        match = request.resolver_match
+        if match is not None and match.namespace == "api":
+            return None  # django-ninja: every operation requires a token unless it says auth=None
         return HttpResponseForbidden("This page has not declared who may open it.")

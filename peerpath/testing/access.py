@@ -12,6 +12,9 @@ role of organisation A (the objects' own organisation) and of organisation B.
 * ``kwargs(world)``: URL arguments, built from the ``world`` fixture's organisation A objects.
 * ``method``/``data``: how to call it (POST routes are called with ``data``; JSON for the API).
 * ``ok``: the status codes that count as allowed (default 200; a form POST may redirect: 302).
+* ``org_bound``: whether the call points at organisation A's records, so that organisation B's
+  staff must be refused. Defaults to "the URL has arguments"; set it to True for a POST whose
+  *body* names A's records (e.g. a client id), False for pages about the caller's own data.
 """
 
 from __future__ import annotations
@@ -30,3 +33,4 @@ class Route:
     data: Callable[[Any], dict[str, Any]] | None = None
     ok: frozenset[int] = frozenset({200})
     public: bool = False  # no sign-in needed (e.g. a one-time survey link)
+    org_bound: bool | None = None

@@ -1,0 +1,14 @@
+
+from peerpath.testing.access import Route
+
+ALL = {"peer", "supervisor", "clinician", "leader", "evaluator", "admin"}
+
+ROUTES = [
+    Route("core:home", allowed=ALL, ok=frozenset({302})),
+    Route("core:healthz", allowed=ALL, public=True),
+    Route("core:audit_search", allowed={"admin"}),
+    Route("api:openapi-json", allowed=ALL, public=True),
+    Route("api:openapi-view", allowed=ALL, public=True),
+    Route("api:api-root", allowed=ALL, public=True, ok=frozenset({404})),
+]
+
