@@ -1,0 +1,421 @@
+"""The statistics of an evaluation, run on de-identified analysis datasets (pandas DataFrames).
+
+The evaluation page, the PDF report, the API and ``peerpath analyze`` all call these functions on
+the same four datasets, so they print the same numbers. No Django imports here: a researcher can
+re-run the analysis from the CSV files alone.
+
+Datasets (one row per line, header first; documented in docs/outcomes.md):
+
+* time to event ``client_id,group,time_days,event``  (event 1 = re-admitted, 0 = censored)
+* pre/post      ``client_id,group,measure,pre,post``
+* diff-in-diff  ``client_id,group,period,outcome``   (period ``pre``/``post``; outcome = inpatient days per client-month)
+* cost          ``client_id,group,years_pre,years_post,inpatient_days_pre,inpatient_days_post,ed_visits_pre,ed_visits_post,peer_hours``
+
+``group`` is ``peer`` or ``comparison``. Statistics come from lifelines (Kaplan–Meier, log-rank),
+scipy (paired t, bootstrap) and statsmodels (OLS with cluster-robust standard errors).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+GROUPS = ("peer", "comparison")
+PERIODS = ("pre", "post")
+HORIZONS = (30, 90, 365)
+AT_RISK_TIMES = (0, 30, 90, 180, 365)
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "km": ("client_id", "group", "time_days", "event"),
+    "prepost": ("client_id", "group", "measure", "pre", "post"),
+    "did": ("client_id", "group", "period", "outcome"),
+    "cost": ("client_id", "group", "years_pre", "years_post", "inpatient_days_pre", "inpatient_days_post",
+             "ed_visits_pre", "ed_visits_post", "peer_hours"),
+}
+
+# Published internal-consistency reliabilities used for the Jacobson–Truax reliable change index,
+# and which direction is better. Keys are instrument codes without punctuation, upper case.
+RELIABILITY: dict[str, dict[str, Any]] = {
+    "PHQ9": {"r": 0.89, "lower_is_better": True, "source": "Kroenke, Spitzer & Williams 2001 (alpha 0.89)"},
+    "GAD7": {"r": 0.92, "lower_is_better": True, "source": "Spitzer et al. 2006 (alpha 0.92)"},
+    "K10": {"r": 0.93, "lower_is_better": True, "source": "Kessler et al. 2002 (alpha 0.93)"},
+    "QPR15": {"r": 0.93, "lower_is_better": False, "source": "Law et al. 2014 (alpha 0.93)"},
+}
+RCI_CRITICAL = 1.96
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    row: int  # line number in the file (the header is line 1); 0 = the file as a whole
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, column {self.column!r}" if self.row else f"column {self.column!r}"
+        return f"{where}: {self.reason}"
+
+
+class AnalysisInputError(ValueError):
+    """A dataset that cannot be analysed; ``problems`` name the row and column of each fault."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:20])
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        super().__init__(shown + more)
+
+
+# ---------------------------------------------------------------- reading and checking files
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def read_dataset(kind: str, source: str | io.TextIOBase | Any) -> pd.DataFrame:
+    """Read and check one dataset CSV (a path, a file object or the text itself)."""
+    if kind not in COLUMNS:
+        raise ValueError(f"Unknown dataset kind {kind!r}")
+    if isinstance(source, str) and "\n" in source:
+        source = io.StringIO(source)
+    try:
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise AnalysisInputError([InputProblem(0, ",".join(COLUMNS[kind]), "the file is empty; expected a header row")]) from None
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise AnalysisInputError([InputProblem(int(match.group(1)) if match else 0, "(row)",
+                                               "wrong number of fields in this row")]) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    missing = [c for c in COLUMNS[kind] if c not in raw.columns]
+    if missing:
+        raise AnalysisInputError([InputProblem(1, c, "required column is missing from the header") for c in missing])
+    return check_dataset(kind, raw)
+
+
+def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
+    """Validate every cell; return a typed frame or raise naming each bad row and column."""
+    problems: list[InputProblem] = []
+    rows: list[dict[str, Any]] = []
+    numeric = {
+        "km": {"time_days"}, "prepost": {"pre", "post"}, "did": {"outcome"},
+        "cost": set(COLUMNS["cost"]) - {"client_id", "group"},
+    }[kind]
+    seen: set[tuple[str, ...]] = set()
+    for position, record in enumerate(raw.to_dict("records")):
+        line = position + 2
+        row: dict[str, Any] = {}
+        for column in COLUMNS[kind]:
+            value = str(record.get(column, "")).strip()
+            if column == "client_id":
+                if not value:
+                    problems.append(InputProblem(line, column, "empty; every row needs a client id"))
+                row[column] = value
+            elif column == "group":
+                if value not in GROUPS:
+                    problems.append(InputProblem(line, column, f"{value!r} is not 'peer' or 'comparison'"))
+                row[column] = value
+            elif column == "period":
+                if value not in PERIODS:
+                    problems.append(InputProblem(line, column, f"{value!r} is not 'pre' or 'post'"))
+                row[column] = value
+            elif column == "measure":
+                if not value:
+                    problems.append(InputProblem(line, column, "empty; name the measure (e.g. PHQ-9)"))
+                row[column] = value
+            elif column == "event":
+                if value not in {"0", "1"}:
+                    problems.append(InputProblem(line, column, f"{value!r} is not 1 (re-admitted) or 0 (censored)"))
+                row[column] = int(value) if value in {"0", "1"} else 0
+            elif column in numeric:
+                number = _number(value)
+                if number is None:
+                    problems.append(InputProblem(line, column, f"{value!r} is not a number"))
+                elif number < 0 and column not in {"pre", "post"}:
+                    problems.append(InputProblem(line, column, f"{value!r} is negative"))
+                row[column] = number if number is not None else 0.0
+        key = {"km": ("client_id",), "prepost": ("client_id", "measure"), "did": ("client_id", "period"),
+               "cost": ("client_id",)}[kind]
+        ident = tuple(row.get(k, "") for k in key)
+        if all(ident) and ident in seen:
+            problems.append(InputProblem(line, ",".join(key), "duplicate row for this " + " and ".join(key)))
+        seen.add(ident)
+        rows.append(row)
+    if problems:
+        raise AnalysisInputError(problems)
+    frame = pd.DataFrame(rows, columns=list(COLUMNS[kind]))
+    if not len(frame):
+        raise AnalysisInputError([InputProblem(0, ",".join(COLUMNS[kind]), "the file has a header but no data rows")])
+    return frame
+
+
+# ---------------------------------------------------------------- small-cell suppression
+
+def _count(n: int, min_cell: int) -> int | None:
+    """A count of people, or None when 1..min_cell-1 (a small cell that could identify someone)."""
+    return None if 0 < n < min_cell else int(n)
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    if value is None or not np.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+# ---------------------------------------------------------------- time to re-admission
+
+def _step_at(series: pd.Series, t: float) -> float:
+    index = series.index[series.index <= t]
+    return float(series.loc[index[-1]]) if len(index) else 1.0
+
+
+def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
+    """Kaplan–Meier time to first re-admission per group with 95% CI and numbers at risk, the
+    proportion re-admitted at 30/90/365 days, and a log-rank test peer vs comparison (lifelines)."""
+    from lifelines import KaplanMeierFitter
+    from lifelines.statistics import logrank_test
+
+    groups: dict[str, Any] = {}
+    fitted: dict[str, pd.DataFrame] = {}
+    for group in GROUPS:
+        part = frame[frame["group"] == group]
+        n = len(part)
+        entry: dict[str, Any] = {"n": _count(n, min_cell), "suppressed": n < min_cell}
+        groups[group] = entry
+        if n < min_cell:
+            continue
+        fitted[group] = part
+        kmf = KaplanMeierFitter().fit(part["time_days"], part["event"], label=group)
+        survival = kmf.survival_function_[group]
+        ci = kmf.confidence_interval_survival_function_
+        lower, upper = ci.iloc[:, 0], ci.iloc[:, 1]
+        times, events = part["time_days"].to_numpy(), part["event"].to_numpy()
+        at_risk = {int(t): _count(int((times >= t).sum()), min_cell) for t in AT_RISK_TIMES}
+        entry["events"] = _count(int(events.sum()), min_cell)
+        entry["median_days"] = _round(kmf.median_survival_time_, 1)
+        entry["at_risk"] = at_risk
+        entry["horizons"] = {}
+        for horizon in HORIZONS:
+            eligible = int(((times >= horizon) | ((events == 1) & (times <= horizon))).sum())
+            readmitted = int(((events == 1) & (times <= horizon)).sum())
+            small = eligible < min_cell or 0 < readmitted < min_cell
+            enough_at_risk = (times >= horizon).sum() >= min_cell
+            entry["horizons"][str(horizon)] = {
+                "eligible": _count(eligible, min_cell),
+                "readmitted": _count(readmitted, min_cell),
+                "crude_rate": None if small or not eligible else _round(readmitted / eligible),
+                "km_readmitted": _round(1 - _step_at(survival, horizon)) if enough_at_risk else None,
+                "km_ci": ([_round(1 - _step_at(upper, horizon)), _round(1 - _step_at(lower, horizon))]
+                          if enough_at_risk else None),
+            }
+        # The curve for the chart: stop where fewer than min_cell people remain at risk.
+        curve = []
+        for t in survival.index:
+            if (times >= t).sum() < min_cell:
+                break
+            curve.append([float(t), _round(float(survival.loc[t])), _round(float(lower.loc[t])), _round(float(upper.loc[t]))])
+        entry["curve"] = curve
+    result: dict[str, Any] = {
+        "method": "Kaplan–Meier estimate of time to first re-admission after the index date (lifelines "
+                  "KaplanMeierFitter, 95% CI by the exponential Greenwood formula); log-rank test "
+                  "(lifelines logrank_test). Crude rate at t = re-admitted by t / (re-admitted by t or followed "
+                  "at least t days).",
+        "groups": groups,
+        "logrank": None,
+    }
+    if len(fitted) == 2:
+        peer, comparison = fitted["peer"], fitted["comparison"]
+        test = logrank_test(peer["time_days"], comparison["time_days"], peer["event"], comparison["event"])
+        result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _round(test.p_value, 6), "df": 1}
+    return result
+
+
+# ---------------------------------------------------------------- pre/post change
+
+def measure_key(measure: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", measure.upper())
+
+
+def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
+    """Per measure and group: mean change post − pre with a 95% CI (scipy paired t), Cohen's d_z, and the
+    share reliably improved / deteriorated by the Jacobson–Truax reliable change index."""
+    from scipy import stats
+
+    results = []
+    complete = frame.dropna(subset=["pre", "post"])
+    for measure in sorted(complete["measure"].unique()):
+        info = RELIABILITY.get(measure_key(measure))
+        for group in GROUPS:
+            part = complete[(complete["measure"] == measure) & (complete["group"] == group)]
+            n = len(part)
+            entry: dict[str, Any] = {"measure": measure, "group": group, "n": _count(n, min_cell),
+                                     "suppressed": n < min_cell}
+            results.append(entry)
+            if n < min_cell:
+                continue
+            pre, post = part["pre"].to_numpy(float), part["post"].to_numpy(float)
+            change = post - pre
+            test = stats.ttest_rel(post, pre)
+            ci = test.confidence_interval(0.95)
+            sd_change = float(np.std(change, ddof=1))
+            entry.update({
+                "mean_pre": _round(pre.mean()), "mean_post": _round(post.mean()),
+                "sd_pre": _round(np.std(pre, ddof=1)),
+                "mean_change": _round(change.mean()), "ci": [_round(ci.low), _round(ci.high)],
+                "t": _round(test.statistic), "p_value": _round(test.pvalue, 6),
+                "effect_size_dz": _round(change.mean() / sd_change) if sd_change > 0 else None,
+                "reliable_change": None,
+            })
+            if info:
+                s_diff = reliable_change_sdiff(float(np.std(pre, ddof=1)), info["r"])
+                if s_diff > 0:
+                    rci = change / s_diff
+                    better = rci < -RCI_CRITICAL if info["lower_is_better"] else rci > RCI_CRITICAL
+                    worse = rci > RCI_CRITICAL if info["lower_is_better"] else rci < -RCI_CRITICAL
+                    improved, deteriorated = int(better.sum()), int(worse.sum())
+                    entry["reliable_change"] = {
+                        "s_diff": _round(s_diff), "reliability": info["r"], "reliability_source": info["source"],
+                        "lower_is_better": info["lower_is_better"],
+                        "improved": _count(improved, min_cell),
+                        "pct_improved": None if 0 < improved < min_cell else _round(100 * improved / n, 1),
+                        "deteriorated": _count(deteriorated, min_cell),
+                        "pct_deteriorated": None if 0 < deteriorated < min_cell else _round(100 * deteriorated / n, 1),
+                    }
+    return {
+        "method": "Paired difference post − pre per client with both scores (scipy.stats.ttest_rel, 95% CI); "
+                  "effect size Cohen's d_z = mean change / SD of change; reliable change by Jacobson & Truax (1991): "
+                  "RCI = change / S_diff, S_diff = √2 · SD_pre · √(1 − r), |RCI| > 1.96.",
+        "caveats": "Uncontrolled pre/post change includes regression to the mean (people often start when "
+                   "they feel worst) and loss to follow-up bias: only clients with both scores are counted.",
+        "measures": results,
+    }
+
+
+def reliable_change_sdiff(sd_pre: float, reliability: float) -> float:
+    """Jacobson & Truax (1991): S_E = SD·√(1−r); S_diff = √(2·S_E²)."""
+    standard_error = sd_pre * math.sqrt(1 - reliability)
+    return math.sqrt(2 * standard_error**2)
+
+
+# ---------------------------------------------------------------- difference in differences
+
+def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
+    """OLS ``outcome ~ peer + post + peer:post`` with standard errors clustered by client (statsmodels);
+    the interaction is the difference-in-differences estimate."""
+    import statsmodels.formula.api as smf
+
+    cells: dict[str, dict[str, Any]] = {}
+    small = False
+    for group in GROUPS:
+        for period in PERIODS:
+            part = frame[(frame["group"] == group) & (frame["period"] == period)]
+            n = part["client_id"].nunique()
+            small = small or n < min_cell
+            cells[f"{group}_{period}"] = {"n": _count(n, min_cell),
+                                          "mean": _round(part["outcome"].mean()) if n >= min_cell else None}
+    result: dict[str, Any] = {
+        "method": "Difference in differences: OLS of outcome on group, period and their interaction "
+                  "(statsmodels), standard errors clustered by client; estimate = interaction coefficient.",
+        "caveats": "Assumes the two groups' outcomes would have followed parallel trends without peer support; "
+                   "the comparison group is not randomised (people who declined or were never matched may differ).",
+        "cells": cells, "estimate": None,
+    }
+    if small:
+        result["suppressed"] = True
+        return result
+    data = frame.assign(treated=(frame["group"] == "peer").astype(int), post=(frame["period"] == "post").astype(int))
+    clusters = pd.factorize(data["client_id"])[0]
+    fit = smf.ols("outcome ~ treated * post", data=data).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    term = "treated:post"
+    low, high = fit.conf_int(0.05).loc[term]
+    result["estimate"] = {
+        "did": _round(fit.params[term]), "se": _round(fit.bse[term]), "ci": [_round(low), _round(high)],
+        "p_value": _round(fit.pvalues[term], 6), "n_observations": int(fit.nobs),
+        "n_clients": int(data["client_id"].nunique()),
+    }
+    return result
+
+
+# ---------------------------------------------------------------- cost model
+
+COST_DEFAULTS = {"inpatient_day_cost": 1200.0, "ed_visit_cost": 1000.0, "peer_hour_cost": 35.0}
+
+
+def cost_analysis(
+    frame: pd.DataFrame, *, inpatient_day_cost: float, ed_visit_cost: float, peer_hour_cost: float,
+    min_cell: int = 11, n_resamples: int = 1000, seed: int = 20261122,
+) -> dict[str, Any]:
+    """Net savings per peer-supported person per year:
+
+    [comparison's change in annual cost − peer group's change in annual cost] − peer hours per year × hourly cost,
+    where annual cost = inpatient days × day cost + emergency visits × visit cost. 95% interval by a
+    percentile bootstrap of clients within each group (scipy.stats.bootstrap)."""
+    from scipy import stats
+
+    params = {"inpatient_day_cost": inpatient_day_cost, "ed_visit_cost": ed_visit_cost, "peer_hour_cost": peer_hour_cost}
+    data = frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)]
+    per_client = {}
+    for group in GROUPS:
+        part = data[data["group"] == group]
+        pre = (part["inpatient_days_pre"] * inpatient_day_cost + part["ed_visits_pre"] * ed_visit_cost) / part["years_pre"]
+        post = (part["inpatient_days_post"] * inpatient_day_cost + part["ed_visits_post"] * ed_visit_cost) / part["years_post"]
+        change = post - pre
+        if group == "peer":
+            change = change + part["peer_hours"] / part["years_post"] * peer_hour_cost
+        per_client[group] = change.to_numpy(float)
+    n_peer, n_comp = len(per_client["peer"]), len(per_client["comparison"])
+    result: dict[str, Any] = {
+        "parameters": params,
+        "n": {"peer": _count(n_peer, min_cell), "comparison": _count(n_comp, min_cell)},
+        "method": "Per client: annual cost after − annual cost before (inpatient days × day cost + emergency visits "
+                  "× visit cost; peer clients also peer hours × hourly cost). Net saving per person per year = mean "
+                  "change in the comparison group − mean change in the peer group; 95% percentile bootstrap interval "
+                  f"({n_resamples} resamples of clients within groups, scipy.stats.bootstrap, fixed seed).",
+        "caveats": "Costs are the editable assumptions shown, not your own accounts; the comparison group is not "
+                   "randomised; group sessions count in full for each attendee.",
+        "net_saving_per_person_year": None, "ci": None,
+    }
+    if n_peer < min_cell or n_comp < min_cell:
+        result["suppressed"] = True
+        return result
+
+    def statistic(peer: np.ndarray, comparison: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.mean(comparison, axis=axis) - np.mean(peer, axis=axis)
+
+    estimate = float(statistic(per_client["peer"], per_client["comparison"]))
+    boot = stats.bootstrap(
+        (per_client["peer"], per_client["comparison"]), statistic, n_resamples=n_resamples, vectorized=True,
+        paired=False, confidence_level=0.95, method="percentile", batch=100, rng=np.random.default_rng(seed),
+    )
+    result["net_saving_per_person_year"] = _round(estimate, 2)
+    result["ci"] = [_round(boot.confidence_interval.low, 2), _round(boot.confidence_interval.high, 2)]
+    result["mean_annual_change"] = {g: _round(per_client[g].mean(), 2) for g in GROUPS}
+    return result
+
+
+def run_all(datasets: dict[str, pd.DataFrame], *, min_cell: int, cost_parameters: dict[str, float] | None = None,
+            kinds: Iterable[str] = ("km", "prepost", "did", "cost")) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in kinds:
+        frame = datasets.get(kind)
+        if frame is None or not len(frame):
+            out[kind] = None
+        elif kind == "km":
+            out[kind] = km_analysis(frame, min_cell=min_cell)
+        elif kind == "prepost":
+            out[kind] = prepost_analysis(frame, min_cell=min_cell)
+        elif kind == "did":
+            out[kind] = did_analysis(frame, min_cell=min_cell)
+        else:
+            out[kind] = cost_analysis(frame, min_cell=min_cell, **(cost_parameters or COST_DEFAULTS))
+    return out
