@@ -239,6 +239,8 @@ def _seed_care(ctx: DemoContext, org: Organisation) -> None:
             peer = peers[0]
         if roll < 0.08 and (today - created).days < 20:
             status = ReferralStatus.NEW
+        elif roll < 0.11 and (today - created).days < 45:
+            status = ReferralStatus.ACCEPTED  # accepted, waiting for a supervisor to pick a peer
         elif roll < 0.14:
             status = ReferralStatus.DECLINED
         elif roll < 0.2:
