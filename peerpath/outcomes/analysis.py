@@ -166,6 +166,13 @@ def _count(n: int, min_cell: int) -> int | None:
     return None if 0 < n < min_cell else int(n)
 
 
+def _p(value: float | None) -> float | None:
+    """A p-value to 4 significant digits (so very small values stay visible, e.g. 3.2e-13)."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(f"{float(value):.4g}")
+
+
 def _round(value: float | None, digits: int = 4) -> float | None:
     if value is None or not np.isfinite(value):
         return None
@@ -236,7 +243,7 @@ def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     if len(fitted) == 2:
         peer, comparison = fitted["peer"], fitted["comparison"]
         test = logrank_test(peer["time_days"], comparison["time_days"], peer["event"], comparison["event"])
-        result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _round(test.p_value, 6), "df": 1}
+        result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _p(test.p_value), "df": 1}
     return result
 
 
@@ -272,7 +279,7 @@ def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, An
                 "mean_pre": _round(pre.mean()), "mean_post": _round(post.mean()),
                 "sd_pre": _round(np.std(pre, ddof=1)),
                 "mean_change": _round(change.mean()), "ci": [_round(ci.low), _round(ci.high)],
-                "t": _round(test.statistic), "p_value": _round(test.pvalue, 6),
+                "t": _round(test.statistic), "p_value": _p(test.pvalue),
                 "effect_size_dz": _round(change.mean() / sd_change) if sd_change > 0 else None,
                 "reliable_change": None,
             })
@@ -340,7 +347,7 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     low, high = fit.conf_int(0.05).loc[term]
     result["estimate"] = {
         "did": _round(fit.params[term]), "se": _round(fit.bse[term]), "ci": [_round(low), _round(high)],
-        "p_value": _round(fit.pvalues[term], 6), "n_observations": int(fit.nobs),
+        "p_value": _p(fit.pvalues[term]), "n_observations": int(fit.nobs),
         "n_clients": int(data["client_id"].nunique()),
     }
     return result
