@@ -119,7 +119,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "peerpath.sqlite3")),
+            "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "peerpath.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
                 # WAL lets readers proceed while one writer writes.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts import services
@@ -34,12 +34,12 @@ class MeOut(Schema):
 
 
 @router.post("/auth/token", auth=None, response={201: TokenOut, 400: ErrorOut, 422: ErrorOut})
-def token_obtain(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def token_obtain(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange username + password (+ authenticator code if set up) for a bearer token."""
     token, secret = services.api_token_from_credentials(
         username=payload.username, password=payload.password, otp_code=payload.otp_code, name=payload.name
     )
-    return 201, {"token": secret, "name": token.name, "expires_at": token.expires_at.isoformat() if token.expires_at else ""}
+    return Status(201, {"token": secret, "name": token.name, "expires_at": token.expires_at.isoformat() if token.expires_at else ""})
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut})

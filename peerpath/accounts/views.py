@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -9,45 +9,45 @@ from django.views.decorators.http import require_POST
 
 from peerpath.accounts import selectors, services
 from peerpath.accounts.forms import ApiTokenForm, PeerExperienceForm
-from peerpath.core.access import ALL_ROLES, allow
+from peerpath.core.access import ALL_ROLES, AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 
 
 @allow(ALL_ROLES)
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     new_secret = request.session.pop("new_api_token", None)
     context = {
         "token_form": ApiTokenForm(),
-        "tokens": selectors.own_api_tokens(actor=user),  # type: ignore[arg-type]
+        "tokens": selectors.own_api_tokens(actor=user),
         "new_secret": new_secret,
-        "teams": user.teams.filter(is_active=True),  # type: ignore[union-attr]
+        "teams": user.teams.filter(is_active=True),
     }
     return render(request, "accounts/profile.html", context)
 
 
 @require_POST
 @allow(ALL_ROLES)
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
-        _token, secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
         request.session["new_api_token"] = secret
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         return redirect("accounts:profile")
     return render(
         request, "accounts/profile.html",
-        {"token_form": form, "tokens": selectors.own_api_tokens(actor=request.user)},  # type: ignore[arg-type]
+        {"token_form": form, "tokens": selectors.own_api_tokens(actor=request.user)},
         status=400,
     )
 
 
 @require_POST
 @allow(ALL_ROLES)
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(actor=request.user, token_id=token_id)  # type: ignore[arg-type]
+        services.api_token_revoke(actor=request.user, token_id=token_id)
     except ServiceError as exc:
         raise Http404(exc.reason) from exc
     messages.success(request, _("Token revoked."))
@@ -56,9 +56,9 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @require_POST
 @allow(ALL_ROLES)
-def language(request: HttpRequest) -> HttpResponse:
+def language(request: AuthedRequest) -> HttpResponse:
     try:
-        services.language_set(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+        services.language_set(actor=request.user, language=request.POST.get("language", ""))
     except ServiceError as exc:
         messages.error(request, exc.reason)
     next_url = request.POST.get("next") or "/"
@@ -68,22 +68,22 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 @allow({Role.PEER})
-def my_experience(request: HttpRequest) -> HttpResponse:
+def my_experience(request: AuthedRequest) -> HttpResponse:
     form = PeerExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.peer_experience_save(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.peer_experience_save(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Saved. Only you can see your full list."))
         return redirect("accounts:my_experience")
-    experiences = selectors.own_experiences(actor=request.user)  # type: ignore[arg-type]
+    experiences = selectors.own_experiences(actor=request.user)
     return render(request, "accounts/my_experience.html", {"form": form, "experiences": experiences},
                   status=400 if request.method == "POST" else 200)
 
 
 @require_POST
 @allow({Role.PEER})
-def my_experience_remove(request: HttpRequest, experience_id: int) -> HttpResponse:
+def my_experience_remove(request: AuthedRequest, experience_id: int) -> HttpResponse:
     try:
-        services.peer_experience_remove(actor=request.user, experience_id=experience_id)  # type: ignore[arg-type]
+        services.peer_experience_remove(actor=request.user, experience_id=experience_id)
     except ServiceError as exc:
         raise Http404(exc.reason) from exc
     messages.success(request, _("Removed."))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.care import selectors, services
@@ -61,7 +61,7 @@ def _encounter_out(e: Any, client_ids: list[int]) -> dict[str, Any]:
 
 
 @router.post("/encounters", response={201: EncounterOut, **ERRORS})
-def encounter_create(request: HttpRequest, payload: EncounterIn) -> tuple[int, dict[str, Any]]:
+def encounter_create(request: HttpRequest, payload: EncounterIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     if user.role != Role.PEER:
         raise NotAllowed
@@ -78,7 +78,7 @@ def encounter_create(request: HttpRequest, payload: EncounterIn) -> tuple[int, d
         )
     except NotAllowed as exc:
         raise ServiceError("One or more clients are not on your caseload.", field="client_ids") from exc
-    return 201, _encounter_out(encounter, ids)
+    return Status(201, _encounter_out(encounter, ids))
 
 
 @router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})
@@ -177,7 +177,7 @@ class GoalIn(Schema):
 
 
 @router.post("/clients/{client_id}/plan/goals", response={201: PlanOut, **ERRORS})
-def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> tuple[int, dict[str, Any]]:
+def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> Status:
     from django.db import transaction
 
     user = request.auth  # type: ignore[attr-defined]
@@ -187,7 +187,7 @@ def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> tuple[
         services.goal_add(actor=user, plan=plan, own_words=payload.own_words, life_area=payload.life_area,
                           chime=payload.chime, target_on=payload.target_on,
                           steps=[(s.description, s.due_on) for s in payload.steps])
-    return 201, _plan_out(selectors.active_plan(client))
+    return Status(201, _plan_out(selectors.active_plan(client)))
 
 
 class MeetingIn(Schema):
@@ -226,7 +226,7 @@ def meeting_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)
 
 
 @router.post("/team-meetings", response={201: MeetingOut, **ERRORS})
-def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
     if team is None:
@@ -235,4 +235,4 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, dict[
         actor=user, team=team, held_at=payload.held_at, duration_minutes=payload.duration_minutes, topic=payload.topic,
         notes=payload.notes, attendance=dict.fromkeys(payload.attended_staff_ids, True),
     )
-    return 201, _meeting_out(meeting)
+    return Status(201, _meeting_out(meeting))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peerpath.accounts.models import StaffMember
 from peerpath.care.choices import (
     GENERIC_ACTIVITIES,
     PEER_SPECIFIC_ACTIVITIES,
@@ -16,13 +17,15 @@ from peerpath.care.choices import (
     Setting,
 )
 from peerpath.clients.choices import Modality
+from peerpath.clients.models import Client
+from peerpath.core.models import Team
 
 PEER_SPECIFIC_CHOICES = [(a.value, a.label) for a in Activity if a in PEER_SPECIFIC_ACTIVITIES]
 GENERIC_CHOICES = [(a.value, a.label) for a in Activity if a in GENERIC_ACTIVITIES]
 
 
 class EncounterForm(forms.Form):
-    clients = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Client(s)"),  # type: ignore[arg-type]
+    clients = forms.ModelMultipleChoiceField(queryset=Client.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Client(s)"),
                                              help_text=_("Tick several for a group session."))
     started_at = forms.DateTimeField(label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=480, initial=45,
@@ -79,12 +82,12 @@ class StepForm(forms.Form):
 
 
 class TeamMeetingForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"))  # type: ignore[arg-type]
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=480, initial=60)
     topic = forms.CharField(label=_("Topic"), required=False, max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    attended = forms.ModelMultipleChoiceField(queryset=None, label=_("Who attended"), required=False,  # type: ignore[arg-type]
+    attended = forms.ModelMultipleChoiceField(queryset=StaffMember.objects.none(), label=_("Who attended"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, teams: Any, staff: Any, **kwargs: Any) -> None:

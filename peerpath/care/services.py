@@ -94,8 +94,9 @@ def encounter_record(
         )
         if {m.client_id for m in matches} != client_ids:
             raise NotAllowed("You can only record encounters with clients on your caseload.")
+        organisation_id: int = actor.organisation_id  # type: ignore[assignment]  # set for every staff member
         encounter = Encounter.objects.create(
-            organisation_id=actor.organisation_id, peer=actor, started_at=started_at,
+            organisation_id=organisation_id, peer=actor, started_at=started_at,
             duration_minutes=duration_minutes, modality=modality, setting=setting, activities=activities,
             peer_specific_minutes=peer_specific_minutes_for(activities, duration_minutes),
             is_group=len(client_ids) > 1, self_disclosure_used=self_disclosure_used, note=note.strip(),

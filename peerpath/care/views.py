@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from peerpath.care import selectors, services
 from peerpath.care.forms import EncounterForm, GoalForm, GoalProgressForm, PlanForm, StepForm, TeamMeetingForm
 from peerpath.clients.models import Client
 from peerpath.clients.selectors import client_get_for
-from peerpath.core.access import allow
+from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.forms_support import call_service
@@ -24,13 +24,13 @@ MEETING_ROLES = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}
 
 
 @allow({Role.PEER})
-def peer_home(request: HttpRequest) -> HttpResponse:
+def peer_home(request: AuthedRequest) -> HttpResponse:
     home = selectors.peer_home_for(request.user)
     return render(request, "care/peer_home.html", {"home": home})
 
 
 @allow({Role.PEER})
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     matches = selectors.caseload_for(request.user)
     audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.client",
                  detail={"ids": [m.client_id for m in matches]})
@@ -38,7 +38,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @allow({Role.PEER})
-def encounter_create(request: HttpRequest) -> HttpResponse:
+def encounter_create(request: AuthedRequest) -> HttpResponse:
     caseload_clients = Client.objects.filter(pk__in=selectors.caseload_for(request.user).values("client_id")).order_by("last_name", "first_name")
     initial_client = request.GET.get("client")
     form = EncounterForm(request.POST or None, caseload_clients=caseload_clients,
@@ -59,16 +59,16 @@ def encounter_create(request: HttpRequest) -> HttpResponse:
 
 
 @allow(CARE_READERS)
-def encounter_detail(request: HttpRequest, encounter_id: int) -> HttpResponse:
+def encounter_detail(request: AuthedRequest, encounter_id: int) -> HttpResponse:
     encounter = selectors.encounter_get_for(request.user, encounter_id)
     return render(request, "care/encounter_detail.html", {"encounter": encounter})
 
 
 @allow(CARE_READERS)
-def plan(request: HttpRequest, client_id: int) -> HttpResponse:
+def plan(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id)
     recovery_plan = selectors.active_plan(client)
-    can_edit = request.user.role in PLAN_WRITERS  # type: ignore[union-attr]
+    can_edit = request.user.role in PLAN_WRITERS
     plan_form = PlanForm(initial={"client_vision": recovery_plan.client_vision, "review_on": recovery_plan.review_on} if recovery_plan else None)
     return render(request, "care/plan.html", {
         "client": client, "plan": recovery_plan, "can_edit": can_edit, "plan_form": plan_form,
@@ -78,7 +78,7 @@ def plan(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @allow(PLAN_WRITERS)
-def plan_save(request: HttpRequest, client_id: int) -> HttpResponse:
+def plan_save(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id, audit=False)
     recovery_plan = selectors.active_plan(client)
     form = PlanForm(request.POST)
@@ -93,7 +93,7 @@ def plan_save(request: HttpRequest, client_id: int) -> HttpResponse:
     return _plan_with_errors(request, client, recovery_plan, plan_form=form)
 
 
-def _plan_with_errors(request: HttpRequest, client: Client, recovery_plan: object, **forms: object) -> HttpResponse:
+def _plan_with_errors(request: AuthedRequest, client: Client, recovery_plan: object, **forms: object) -> HttpResponse:
     context = {"client": client, "plan": recovery_plan, "can_edit": True, "plan_form": PlanForm(),
                "goal_form": GoalForm(), "step_form": StepForm(), "progress_form": GoalProgressForm()}
     context.update(forms)
@@ -102,7 +102,7 @@ def _plan_with_errors(request: HttpRequest, client: Client, recovery_plan: objec
 
 @require_POST
 @allow(PLAN_WRITERS)
-def goal_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def goal_add(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id, audit=False)
     recovery_plan = selectors.active_plan(client)
     form = GoalForm(request.POST)
@@ -121,10 +121,11 @@ def goal_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @allow(PLAN_WRITERS)
-def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
+def goal_progress(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get_for(request.user, goal_id)
     form = GoalProgressForm(request.POST)
-    if form.is_valid() and call_service(form, services.goal_update, actor=request.user, goal=goal, **form.cleaned_data):
+    updated = call_service(form, services.goal_update, actor=request.user, goal=goal, **form.cleaned_data) if form.is_valid() else None
+    if updated is not None:
         messages.success(request, _("Progress saved."))
     else:
         messages.error(request, _("Progress must be a number from 0 to 100."))
@@ -133,10 +134,11 @@ def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @allow(PLAN_WRITERS)
-def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
+def step_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     goal = selectors.goal_get_for(request.user, goal_id)
     form = StepForm(request.POST)
-    if form.is_valid() and call_service(form, services.goal_step_add, actor=request.user, goal=goal, **form.cleaned_data):
+    step = call_service(form, services.goal_step_add, actor=request.user, goal=goal, **form.cleaned_data) if form.is_valid() else None
+    if step is not None:
         messages.success(request, _("Step added."))
     else:
         messages.error(request, _("Describe the step."))
@@ -145,26 +147,26 @@ def step_add(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @allow(PLAN_WRITERS)
-def step_done(request: HttpRequest, step_id: int) -> HttpResponse:
+def step_done(request: AuthedRequest, step_id: int) -> HttpResponse:
     step = selectors.step_get_for(request.user, step_id)
-    services.goal_step_mark_done(actor=request.user, step=step, done=request.POST.get("done", "1") == "1")  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+    services.goal_step_mark_done(actor=request.user, step=step, done=request.POST.get("done", "1") == "1")
+    if request.htmx:
         return render(request, "care/_step.html", {"step": step, "can_edit": True})
     return redirect("care:plan", client_id=step.goal.plan.client_id)
 
 
 @allow(MEETING_ROLES | {Role.ADMIN})
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.meetings_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "care/meeting_list.html", {"page": page, "can_record": request.user.role in MEETING_ROLES})  # type: ignore[union-attr]
+    return render(request, "care/meeting_list.html", {"page": page, "can_record": request.user.role in MEETING_ROLES})
 
 
 @allow(MEETING_ROLES)
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[union-attr]
-    if user.role != Role.LEADER:  # type: ignore[union-attr]
-        teams = teams.filter(pk__in=user.teams.values("pk"))  # type: ignore[union-attr]
+    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[misc]
+    if user.role != Role.LEADER:
+        teams = teams.filter(pk__in=user.teams.values("pk"))
     staff = StaffMember.objects.filter(teams__in=teams, is_active=True).distinct().order_by("role", "last_name")
     form = TeamMeetingForm(request.POST or None, teams=teams, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -181,6 +183,6 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @allow(MEETING_ROLES | {Role.ADMIN})
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(request.user, meeting_id)
     return render(request, "care/meeting_detail.html", {"meeting": meeting})

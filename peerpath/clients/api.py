@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts.models import ExperienceArea, StaffMember
@@ -128,7 +128,7 @@ def referral_list(request: HttpRequest, status: ReferralStatus | None = None, li
 
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS})
-def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
     from django.db import transaction
 
     user = request.auth  # type: ignore[attr-defined]
@@ -154,7 +154,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, dic
             preferred_peer_gender=payload.preferred_peer_gender, preferred_modality=payload.preferred_modality or "",
             preferred_experiences=areas,
         )
-    return 201, _referral_out(referral)
+    return Status(201, _referral_out(referral))
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})

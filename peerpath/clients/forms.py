@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.accounts.models import ExperienceArea
+from peerpath.accounts.models import ExperienceArea, StaffMember
 from peerpath.clients.choices import Modality, PeerGenderPreference, Urgency
 from peerpath.clients.models import Client
 from peerpath.core.models import Team
@@ -55,7 +55,7 @@ class ReasonForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    peer = forms.ModelChoiceField(queryset=None, label=_("Peer support worker"))  # type: ignore[arg-type]
+    peer = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Peer support worker"))
 
     def __init__(self, *args: Any, peers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.forms import AssignForm, ClientSearchForm, ReasonForm, ReferralForm
 from peerpath.clients.matching import suggest_peers
 from peerpath.clients.permissions import REFERRAL_HANDLERS, REFERRERS
-from peerpath.core.access import allow
+from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import ServiceError
@@ -26,19 +26,19 @@ INBOX_READERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.A
 
 
 @allow(CLIENT_READERS)
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     clients = selectors.client_list_for(request.user, search=search)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
     audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.client",
                  detail={"ids": [c.pk for c in page], "search": bool(search)})
-    template = "clients/_client_rows.html" if request.htmx else "clients/client_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page, "can_refer": request.user.role in REFERRERS})  # type: ignore[union-attr]
+    template = "clients/_client_rows.html" if request.htmx else "clients/client_list.html"
+    return render(request, template, {"form": form, "page": page, "can_refer": request.user.role in REFERRERS})
 
 
 @allow(CLIENT_READERS)
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = selectors.client_get_for(request.user, client_id)
     context = {
         "client": client,
@@ -52,7 +52,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @allow(INBOX_READERS)
-def referral_inbox(request: HttpRequest) -> HttpResponse:
+def referral_inbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     if status not in ReferralStatus.values:
         status = ""
@@ -60,20 +60,20 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(referrals, 40).get_page(request.GET.get("page"))
     context = {
         "page": page, "status": status, "counts": selectors.referral_status_counts(request.user),
-        "statuses": ReferralStatus.choices, "can_refer": request.user.role in REFERRERS,  # type: ignore[union-attr]
+        "statuses": ReferralStatus.choices, "can_refer": request.user.role in REFERRERS,
     }
     audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.referral",
                  detail={"ids": [r.pk for r in page]})
-    template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"  # type: ignore[attr-defined]
+    template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
 
 
 @allow(REFERRERS)
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[union-attr]
-    if user.role != Role.LEADER:  # type: ignore[union-attr]
-        teams = teams.filter(pk__in=user.teams.values("pk"))  # type: ignore[union-attr]
+    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[misc]
+    if user.role != Role.LEADER:
+        teams = teams.filter(pk__in=user.teams.values("pk"))
     form = ReferralForm(request.POST or None, clients=selectors.client_list_for(user), teams=teams,
                         initial={"client": request.GET.get("client")})
     if request.method == "POST" and form.is_valid():
@@ -98,9 +98,9 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @allow(INBOX_READERS)
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_get_for(request.user, referral_id)
-    role = request.user.role  # type: ignore[union-attr]
+    role = request.user.role
     handles = role in REFERRAL_HANDLERS
     show_suggestions = role in {Role.SUPERVISOR, Role.LEADER} and referral.status in {ReferralStatus.NEW, ReferralStatus.ACCEPTED}
     context = {
@@ -114,24 +114,24 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     return render(request, "clients/referral_detail.html", context)
 
 
-def _referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+def _referral_action(request: AuthedRequest, referral_id: int, action: str) -> HttpResponse:
     user = request.user
     selectors.referral_get_for(user, referral_id, audit=False)  # missing or not visible: 404 before anything else
     try:
         if action == "accept":
-            services.referral_accept(actor=user, referral_id=referral_id, take_on=request.POST.get("take_on") == "1")  # type: ignore[arg-type]
+            services.referral_accept(actor=user, referral_id=referral_id, take_on=request.POST.get("take_on") == "1")
             messages.success(request, _("Referral accepted."))
         elif action in {"decline", "close"}:
             form = ReasonForm(request.POST)
             reason = form.data.get("reason", "")
             service = services.referral_decline if action == "decline" else services.referral_close
-            service(actor=user, referral_id=referral_id, reason=reason)  # type: ignore[arg-type]
+            service(actor=user, referral_id=referral_id, reason=reason)
             messages.success(request, _("Referral declined.") if action == "decline" else _("Referral closed."))
         elif action == "assign":
-            form = AssignForm(request.POST, peers=peers_in_organisation(user=user))
-            if not form.is_valid():
+            assign_form = AssignForm(request.POST, peers=peers_in_organisation(user=user))
+            if not assign_form.is_valid():
                 raise ServiceError(_("Choose a peer support worker."), field="peer")
-            services.referral_assign(actor=user, referral_id=referral_id, peer=form.cleaned_data["peer"])  # type: ignore[arg-type]
+            services.referral_assign(actor=user, referral_id=referral_id, peer=assign_form.cleaned_data["peer"])
             messages.success(request, _("Referral assigned."))
     except ServiceError as exc:
         messages.error(request, exc.reason)
@@ -140,23 +140,23 @@ def _referral_action(request: HttpRequest, referral_id: int, action: str) -> Htt
 
 @require_POST
 @allow(REFERRAL_HANDLERS)
-def referral_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_accept(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "accept")
 
 
 @require_POST
 @allow(REFERRAL_HANDLERS)
-def referral_decline(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_decline(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "decline")
 
 
 @require_POST
 @allow({Role.SUPERVISOR, Role.LEADER, Role.PEER})
-def referral_assign(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_assign(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "assign")
 
 
 @require_POST
 @allow(REFERRAL_HANDLERS)
-def referral_close(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_close(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "close")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -47,3 +47,15 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def has_role(user: Any, *roles: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active and getattr(user, "role", None) in roles)
+
+
+if TYPE_CHECKING:
+    from peerpath.accounts.models import StaffMember
+
+    class AuthedRequest(HttpRequest):
+        """A request past ``@allow``: the user is a signed-in staff member."""
+
+        user: StaffMember  # type: ignore[assignment]
+        htmx: Any
+else:
+    AuthedRequest = HttpRequest

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from peerpath.core.access import ALL_ROLES, allow, public
+from peerpath.core.access import ALL_ROLES, AuthedRequest, allow, public
 from peerpath.core.choices import Role
 from peerpath.core.forms import AuditSearchForm
 from peerpath.core.selectors import audit_events_search
 
 # Where each role starts its day.
-START_PAGE = {
+START_PAGE: dict[str, str] = {
     Role.PEER: "care:peer_home",
     Role.SUPERVISOR: "clients:referral_inbox",
     Role.CLINICIAN: "clients:client_list",
@@ -21,18 +21,18 @@ START_PAGE = {
 
 
 @allow(ALL_ROLES)
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(START_PAGE.get(request.user.role, "accounts:profile"))  # type: ignore[union-attr]
+def home(request: AuthedRequest) -> HttpResponse:
+    return redirect(START_PAGE.get(request.user.role, "accounts:profile"))
 
 
 @public
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(request: AuthedRequest) -> HttpResponse:
     """Liveness check; also the trivial endpoint benchmarks compare against."""
     return JsonResponse({"status": "ok"})
 
 
 @allow({Role.ADMIN})
-def audit_search(request: HttpRequest) -> HttpResponse:
+def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, user=request.user)
     client_id = actor_id = None
     if form.is_valid():

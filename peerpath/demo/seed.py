@@ -292,7 +292,7 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
                 break
             if day < today or (day == today and rng.random() < 0.3):
                 start = _aware(day, rng.randint(9, 16), rng.choice([0, 15, 30, 45]))
-                acts = sorted(set(rng.sample(activity_pool, rng.randint(1, 3))))
+                acts = sorted({str(a) for a in rng.sample(activity_pool, rng.randint(1, 3))})
                 duration = rng.choice([20, 30, 45, 45, 60, 60, 90])
                 modality = rng.choice(["in_person"] * 5 + ["phone"] * 3 + ["video", "text"])
                 encounters.append(Encounter(

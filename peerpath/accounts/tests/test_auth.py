@@ -30,7 +30,7 @@ def test_passwords_are_hashed_with_argon2(settings, db):
 
 
 def test_sign_in_with_username_and_password(db):
-    staff = StaffFactory(username="maya", role="peer")
+    StaffFactory(username="maya", role="peer")
     response = DjangoClient().post("/accounts/login/", {"login": "maya", "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"

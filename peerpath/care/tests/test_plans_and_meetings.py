@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from peerpath.care import services
-from peerpath.care.models import Goal, GoalStep, TeamMeeting, TeamMeetingAttendance
+from peerpath.care.models import Goal, TeamMeeting, TeamMeetingAttendance
 from peerpath.care.tests.factories import GoalStepFactory
 from peerpath.core.exceptions import NotAllowed, ServiceError
 

@@ -13,7 +13,7 @@ def test_best_fit_first_with_reasons(world):
     carla = StaffFactory(username="carla", first_name="Carla", last_name="M", organisation=org, role="peer",
                          spoken_languages="en,es", caseload_capacity=10, teams=[team])
     PeerExperienceFactory(owner=carla, area=psychosis, use_for_matching=True)
-    ben = StaffFactory(username="ben", first_name="Ben", last_name="K", organisation=org, role="peer",
+    StaffFactory(username="ben", first_name="Ben", last_name="K", organisation=org, role="peer",
                        spoken_languages="en", caseload_capacity=10, teams=[world.a.other_team])
     client = ClientFactory(team=team, language="es")
     referral = ReferralFactory(client=client, referred_by=world.a.users["clinician"], preferred_language="es")
@@ -48,7 +48,7 @@ def test_full_caseload_ranks_last_and_says_so(world):
     full = StaffFactory(username="full", organisation=org, role="peer", caseload_capacity=1, teams=[team],
                         spoken_languages="en,es")
     MatchFactory(peer=full, client=ClientFactory(team=team))
-    roomy = StaffFactory(username="roomy", organisation=org, role="peer", caseload_capacity=5, teams=[world.a.other_team])
+    StaffFactory(username="roomy", organisation=org, role="peer", caseload_capacity=5, teams=[world.a.other_team])
     suggestions = suggest_peers(world.a.referral, limit=50)
     names = [s.peer.username for s in suggestions]
     assert names.index("roomy") < names.index("full")
