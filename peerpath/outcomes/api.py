@@ -1,3 +1,146 @@
-from ninja import Router
+"""Service use and evaluations over JSON. Same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field, StrictInt
+
+from peerpath.core.api_support import ErrorOut
+from peerpath.core.choices import Role, TeamType
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Team
+from peerpath.outcomes import analysis, selectors, services
+from peerpath.outcomes.choices import EventKind
 
 router = Router(tags=["outcomes"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+EVALUATION_ROLES = {Role.LEADER, Role.EVALUATOR}
+READ_ROLES = services.ENTRY_ROLES | {Role.ADMIN}
+
+
+class ServiceEventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: StrictInt
+    kind: EventKind
+    occurred_on: date
+    ended_on: date | None = None
+    status: str = Field("", max_length=30)
+    facility: str = Field("", max_length=200)
+
+
+class ServiceEventOut(Schema):
+    id: int
+    client_id: int
+    kind: str
+    occurred_on: date
+    ended_on: date | None
+    status: str
+    facility: str
+    source: str
+    is_active: bool
+
+
+def _out(event: Any) -> dict[str, Any]:
+    return {"id": event.pk, "client_id": event.client_id, "kind": event.kind, "occurred_on": event.occurred_on,
+            "ended_on": event.ended_on, "status": event.status, "facility": event.facility, "source": event.source,
+            "is_active": event.is_active}
+
+
+def _require(user: Any, roles: set[str] | frozenset[str]) -> None:
+    if user.role not in roles:
+        raise NotAllowed
+
+
+@router.get("/clients/{client_id}/service-events", response={200: list[ServiceEventOut], **ERRORS}, url_name="outcomes_service_event_list")
+def service_event_list(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, READ_ROLES)
+    client = selectors.client_for(user, client_id)
+    return [_out(e) for e in selectors.service_events_for(user, client)]
+
+
+@router.post("/service-events", response={201: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_create")
+def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> tuple[int, dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, services.ENTRY_ROLES)
+    client = selectors.client_for(user, payload.client_id, audit=False)
+    event = services.service_event_create(
+        actor=user, client=client, kind=payload.kind, occurred_on=payload.occurred_on, ended_on=payload.ended_on,
+        status=payload.status, facility=payload.facility,
+    )
+    return 201, _out(event)
+
+
+@router.post("/service-events/{event_id}/withdraw", response={200: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_withdraw")
+def service_event_withdraw(request: HttpRequest, event_id: int) -> dict[str, Any]:
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, services.ENTRY_ROLES | services.IMPORT_ROLES)
+    event = selectors.event_for(user, event_id)
+    return _out(services.service_event_deactivate(actor=user, event=event))
+
+
+class RowProblemOut(Schema):
+    row: int
+    column: str
+    reason: str
+
+
+class ImportOut(Schema):
+    import_id: int
+    rows_total: int
+    rows_imported: int
+    problems: list[RowProblemOut]
+
+
+class ImportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field("", max_length=200)
+    csv: str = Field(..., min_length=1, max_length=10 * 1024 * 1024, description="The CSV text, header row first")
+
+
+@router.post("/service-events/import", response={200: ImportOut, **ERRORS}, url_name="outcomes_service_event_import")
+def service_event_import(request: HttpRequest, payload: ImportIn) -> dict[str, Any]:
+    """Import service events from CSV text; good rows are kept, each bad row is reported."""
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, services.IMPORT_ROLES)
+    result = services.import_service_events(actor=user, data=payload.csv, filename=payload.filename)
+    return {"import_id": result.run.pk, "rows_total": result.run.rows_total, "rows_imported": result.imported,
+            "problems": [{"row": p.row, "column": p.column, "reason": str(p.reason)} for p in result.problems]}
+
+
+class CohortQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    program: TeamType | Literal[""] = ""
+    team_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    age_min: Annotated[int, Field(ge=0, le=120)] | None = None
+    age_max: Annotated[int, Field(ge=0, le=120)] | None = None
+    language: Literal["", "en", "es"] = ""
+    inpatient_day_cost: Annotated[float, Field(ge=0, le=1_000_000)] = analysis.COST_DEFAULTS["inpatient_day_cost"]
+    ed_visit_cost: Annotated[float, Field(ge=0, le=1_000_000)] = analysis.COST_DEFAULTS["ed_visit_cost"]
+    peer_hour_cost: Annotated[float, Field(ge=0, le=100_000)] = analysis.COST_DEFAULTS["peer_hour_cost"]
+
+
+@router.get("/evaluation", response={200: dict[str, Any], **ERRORS}, url_name="outcomes_evaluation")
+def evaluation(request: HttpRequest, query: Query[CohortQuery]) -> dict[str, Any]:
+    """The evaluation's aggregates (small cells suppressed), the same numbers as the page and ``peerpath analyze``."""
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, EVALUATION_ROLES)
+    if query.start and query.end and query.start > query.end:
+        raise ServiceError("The end date is before the start date.", field="end")
+    if query.team_id is not None and not Team.objects.filter(organisation_id=user.organisation_id, pk=query.team_id).exists():
+        raise ServiceError("No such team in your organisation.", field="team_id")
+    cohort = selectors.Cohort(program=query.program or "", team_id=query.team_id, start=query.start, end=query.end,
+                              age_min=query.age_min, age_max=query.age_max, language=query.language)
+    costs = {"inpatient_day_cost": query.inpatient_day_cost, "ed_visit_cost": query.ed_visit_cost,
+             "peer_hour_cost": query.peer_hour_cost}
+    results, _datasets = selectors.evaluation_for(user, cohort=cohort, cost_parameters=costs)
+    return results

@@ -17,7 +17,7 @@ T_PLACEBO = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 
 
 
 def gehan_frame() -> pd.DataFrame:
-    rows = [(f"m{i}", "peer", t, e) for i, (t, e) in enumerate(zip(T_6MP, E_6MP))]
+    rows = [(f"m{i}", "peer", t, e) for i, (t, e) in enumerate(zip(T_6MP, E_6MP, strict=False))]
     rows += [(f"p{i}", "comparison", t, 1) for i, t in enumerate(T_PLACEBO)]
     return pd.DataFrame(rows, columns=list(analysis.COLUMNS["km"]))
 
@@ -76,7 +76,7 @@ SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
 
 
 def test_prepost_matches_published_paired_t_test():
-    frame = pd.DataFrame([(str(i), "peer", "sleep", a, b) for i, (a, b) in enumerate(zip(SLEEP_1, SLEEP_2))],
+    frame = pd.DataFrame([(str(i), "peer", "sleep", a, b) for i, (a, b) in enumerate(zip(SLEEP_1, SLEEP_2, strict=False))],
                          columns=list(analysis.COLUMNS["prepost"]))
     entry = analysis.prepost_analysis(frame, min_cell=1)["measures"][0]
     assert entry["n"] == 10
@@ -93,7 +93,7 @@ def test_jacobson_truax_reliable_change():
     assert analysis.reliable_change_sdiff(7.5, 0.88) == pytest.approx(3.674, abs=5e-4)
     pre = [20, 22, 18, 25, 19, 21, 23, 17, 24, 20, 22, 16]
     post = [8, 21, 17, 10, 19, 30, 22, 16, 12, 19, 21, 15]
-    frame = pd.DataFrame([(str(i), "peer", "PHQ-9", a, b) for i, (a, b) in enumerate(zip(pre, post))],
+    frame = pd.DataFrame([(str(i), "peer", "PHQ-9", a, b) for i, (a, b) in enumerate(zip(pre, post, strict=False))],
                          columns=list(analysis.COLUMNS["prepost"]))
     entry = analysis.prepost_analysis(frame, min_cell=1)["measures"][0]
     s_diff = np.sqrt(2) * np.std(pre, ddof=1) * np.sqrt(1 - 0.89)

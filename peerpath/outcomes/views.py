@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peerpath.core.access import allow
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.outcomes import analysis, charts, selectors, services
+from peerpath.outcomes.forms import CohortForm, ImportForm, ServiceEventForm
+
+EVALUATION_ROLES = frozenset({Role.LEADER, Role.EVALUATOR})
+ENTRY_ROLES = services.ENTRY_ROLES
+IMPORT_ROLES = services.IMPORT_ROLES
+READ_ROLES = ENTRY_ROLES | {Role.ADMIN}
+
+
+# ---------------------------------------------------------------- service use
+
+@allow(READ_ROLES)
+def client_service_use(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = request.user
+    client = selectors.client_for(user, client_id, audit=request.method == "GET")
+    can_record = user.role in ENTRY_ROLES  # type: ignore[union-attr]
+    form = ServiceEventForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_record:
+            raise NotAllowed("Your role does not record service use.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.service_event_create(actor=user, client=client, kind=data["kind"], occurred_on=data["occurred_on"],
+                                              ended_on=data["ended_on"], status=data["status"], facility=data["facility"])
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            else:
+                messages.success(request, _("Service use recorded."))
+                return redirect("outcomes:client_service_use", client_id=client.pk)
+        status = 400
+    context = {"client": client, "events": selectors.service_events_for(user, client), "form": form,
+               "can_record": can_record}
+    return render(request, "outcomes/client_service_use.html", context, status=status)
+
+
+@require_POST
+@allow(ENTRY_ROLES | IMPORT_ROLES)
+def service_event_withdraw(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = selectors.event_for(request.user, event_id)
+    try:
+        services.service_event_deactivate(actor=request.user, event=event)
+    except ServiceError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, _("The entry was withdrawn."))
+    return redirect("outcomes:client_service_use", client_id=event.client_id)
+
+
+@allow(IMPORT_ROLES)
+def service_event_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.import_service_events(actor=request.user, data=upload.read(), filename=upload.name)
+            except ServiceError as exc:
+                form.add_error("file", exc.reason)
+        if not form.is_valid() or form.errors:
+            status = 400
+    context = {"form": form, "result": result, "columns": services.IMPORT_COLUMNS,
+               "recent": selectors.recent_imports(request.user)}
+    return render(request, "outcomes/import.html", context, status=status)
+
+
+# ---------------------------------------------------------------- evaluation
+
+def _cohort_and_costs(request: HttpRequest) -> tuple[CohortForm, selectors.Cohort | None, dict[str, float]]:
+    form = CohortForm(request.GET or None, organisation_id=request.user.organisation_id)  # type: ignore[union-attr]
+    costs = dict(analysis.COST_DEFAULTS)
+    if request.GET and not form.is_valid():
+        return form, None, costs
+    data = form.cleaned_data if request.GET else {}
+    cohort = selectors.Cohort(
+        program=data.get("program") or "", team_id=data["team"].pk if data.get("team") else None,
+        start=data.get("start"), end=data.get("end"), age_min=data.get("age_min"), age_max=data.get("age_max"),
+        language=data.get("language") or "",
+    )
+    for key in costs:
+        if data.get(key) is not None:
+            costs[key] = float(data[key])
+    return form, cohort, costs
+
+
+GROUP_LABELS = {"peer": "Peer support", "comparison": "Comparison (usual care)"}
+
+
+def _presentation(results: dict[str, Any]) -> dict[str, Any]:
+    labels = {"peer": _("Peer support"), "comparison": _("Comparison (usual care)")}
+    km = results.get("km")
+    did = results.get("did")
+    out: dict[str, Any] = {"labels": labels}
+    if km:
+        out["km_chart"] = charts.km_chart(km, labels)
+        out["readmission_chart"] = charts.bar_chart(
+            "readmit", _("Re-admitted by 30, 90 and 365 days (Kaplan–Meier)"), _("Re-admitted"),
+            [_("%(d)s days") % {"d": h} for h in analysis.HORIZONS],
+            {g: [km["groups"][g].get("horizons", {}).get(str(h), {}).get("km_readmitted") for h in analysis.HORIZONS]
+             for g in analysis.GROUPS}, labels, percent=True)
+        out["km_rows"] = [
+            {"group": g, "label": labels[g], "data": km["groups"][g],
+             "horizons": [(h, km["groups"][g].get("horizons", {}).get(str(h))) for h in analysis.HORIZONS],
+             "at_risk": [(t, (km["groups"][g].get("at_risk") or {}).get(t)) for t in analysis.AT_RISK_TIMES]}
+            for g in analysis.GROUPS
+        ]
+        out["at_risk_times"] = analysis.AT_RISK_TIMES
+        out["horizons"] = analysis.HORIZONS
+    if did:
+        cells = did["cells"]
+        out["did_chart"] = charts.bar_chart(
+            "inpatient", _("Inpatient days per client-month, year before vs after"), _("Days per client-month"),
+            [_("Before"), _("After")],
+            {g: [cells[f"{g}_pre"]["mean"], cells[f"{g}_post"]["mean"]] for g in analysis.GROUPS}, labels)
+        out["did_rows"] = [{"label": labels[g], "pre": cells[f"{g}_pre"], "post": cells[f"{g}_post"]} for g in analysis.GROUPS]
+    prepost = results.get("prepost")
+    if prepost:
+        for entry in prepost["measures"]:
+            entry["label"] = labels[entry["group"]]
+    return out
+
+
+@allow(EVALUATION_ROLES)
+def evaluation(request: HttpRequest) -> HttpResponse:
+    form, cohort, costs = _cohort_and_costs(request)
+    context: dict[str, Any] = {"form": form, "query": request.GET.urlencode(), "kinds": analysis.COLUMNS}
+    if cohort is None:
+        return render(request, "outcomes/evaluation.html", context, status=400)
+    results, datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs)
+    context.update({"r": results, "p": _presentation(results), "downloads": selectors.dataset_allowed(datasets)})
+    return render(request, "outcomes/evaluation.html", context)
+
+
+@allow(EVALUATION_ROLES)
+def evaluation_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    form, cohort, costs = _cohort_and_costs(request)
+    if cohort is None:
+        return render(request, "outcomes/evaluation.html", {"form": form, "kinds": analysis.COLUMNS}, status=400)
+    results, _datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs,
+                                                  audit_action=AuditAction.EXPORT)
+    html = render_to_string("outcomes/report.html", {
+        "r": results, "p": _presentation(results), "organisation": request.user.organisation,  # type: ignore[union-attr]
+        "generated": timezone.localtime(),
+    }, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="peerpath-evaluation.pdf"'
+    return response
+
+
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@allow(EVALUATION_ROLES)
+def evaluation_dataset(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in analysis.COLUMNS:
+        return render(request, "outcomes/dataset_refused.html", {"reason": _("Unknown dataset.")}, status=404)
+    _form, cohort, costs = _cohort_and_costs(request)
+    if cohort is None:
+        return render(request, "outcomes/dataset_refused.html", {"reason": _("Correct the cohort first.")}, status=400)
+    datasets = selectors.build_datasets(organisation_id=request.user.organisation_id, cohort=cohort)  # type: ignore[union-attr]
+    if not selectors.dataset_allowed(datasets):
+        return render(request, "outcomes/dataset_refused.html", {"reason": _(
+            "Each group needs at least %(n)s people before row-level data can be downloaded.") % {"n": selectors.min_cell()}},
+            status=409)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, target_type="outcomes.dataset",
+                           detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(datasets[kind]))})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    frame = datasets[kind]
+    writer.writerow(analysis.COLUMNS[kind])
+    for row in frame[list(analysis.COLUMNS[kind])].itertuples(index=False):
+        writer.writerow([_safe_cell(v) for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="peerpath-{kind}.csv"'
+    return response
