@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import ExperienceArea
+from peerpath.core.choices import Role
+from peerpath.core.models import Team
 
 
 class ApiTokenForm(forms.Form):
@@ -20,3 +24,35 @@ class PeerExperienceForm(forms.Form):
     private_note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Private note (only you can read it)")
     )
+
+
+class StaffCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Teams"))
+    caseload_capacity = forms.IntegerField(label=_("Caseload capacity (peers)"), min_value=0, max_value=200, initial=20)
+    password = forms.CharField(label=_("First password"), widget=forms.PasswordInput, help_text=_("At least 10 characters; ask them to change it."))
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
+
+
+class StaffEditForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Teams"))
+    caseload_capacity = forms.IntegerField(label=_("Caseload capacity (peers)"), min_value=0, max_value=200)
+    is_active = forms.BooleanField(label=_("Account active"), required=False)
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
+
+
+class OrganisationSettingsForm(forms.Form):
+    require_mfa = forms.BooleanField(label=_("Require two-factor sign-in for all staff"), required=False)
+    safety_protocol = forms.CharField(label=_("Safety protocol"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                                      help_text=_("Shown to staff when a client reports thoughts of self-harm."))

@@ -40,3 +40,17 @@ def peers_in_organisation(*, user: Any) -> QuerySet[StaffMember]:
 
 def staff_in_organisation(*, user: Any) -> QuerySet[StaffMember]:
     return StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+def all_staff_of_organisation(*, user: Any) -> QuerySet[StaffMember]:
+    """Active and deactivated staff, for administrators."""
+    return StaffMember.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "last_name", "first_name")
+
+
+def staff_get_for(*, user: Any, staff_id: int) -> StaffMember:
+    from django.http import Http404
+
+    staff = all_staff_of_organisation(user=user).filter(pk=staff_id).first()
+    if staff is None:
+        raise Http404("No such staff member.")
+    return staff

@@ -120,3 +120,73 @@ def peer_experience_remove(*, actor: StaffMember, experience_id: int) -> None:
 
 def staff_is_in_teams(staff: Any, team_ids: set[int]) -> bool:
     return bool(team_ids & set(staff.teams.values_list("pk", flat=True)))
+
+
+def _require_admin(actor: StaffMember) -> None:
+    if actor.role != Role.ADMIN:
+        raise NotAllowed("Only administrators manage staff accounts and organisation settings.")
+
+
+def staff_create(
+    *, actor: StaffMember, username: str, first_name: str, last_name: str, email: str, role: str,
+    teams: list[Any], password: str, caseload_capacity: int = 20,
+) -> StaffMember:
+    """An administrator creates a staff account in their own organisation."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _require_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError("Choose a username.", field="username")
+    if StaffMember.objects.filter(username__iexact=username).exists():
+        raise ServiceError("That username is taken.", field="username")
+    if role not in Role.values:
+        raise ServiceError("Choose a role.", field="role")
+    if any(team.organisation_id != actor.organisation_id for team in teams):
+        raise ServiceError("Choose teams of your organisation.", field="teams")
+    candidate = StaffMember(username=username, first_name=first_name, last_name=last_name, email=email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="password") from exc
+    with transaction.atomic():
+        staff = StaffMember.objects.create_user(
+            username=username, password=password, first_name=first_name.strip(), last_name=last_name.strip(),
+            email=email.strip(), role=role, organisation_id=actor.organisation_id, caseload_capacity=caseload_capacity,
+        )
+        staff.teams.set(teams)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=staff, detail={"role": role, "teams": [t.pk for t in teams]})
+    return staff
+
+
+def staff_update(*, actor: StaffMember, staff: StaffMember, role: str, teams: list[Any], is_active: bool, caseload_capacity: int) -> StaffMember:
+    _require_admin(actor)
+    if staff.organisation_id != actor.organisation_id:
+        raise NotAllowed("Staff of another organisation.")
+    if role not in Role.values:
+        raise ServiceError("Choose a role.", field="role")
+    if staff.pk == actor.pk and (role != Role.ADMIN or not is_active):
+        raise ServiceError("You cannot remove your own administrator access.", field="role")
+    if any(team.organisation_id != actor.organisation_id for team in teams):
+        raise ServiceError("Choose teams of your organisation.", field="teams")
+    with transaction.atomic():
+        before = {"role": staff.role, "is_active": staff.is_active, "teams": sorted(staff.teams.values_list("pk", flat=True))}
+        staff.role, staff.is_active, staff.caseload_capacity = role, is_active, caseload_capacity
+        staff.save(update_fields=["role", "is_active", "caseload_capacity"])
+        staff.teams.set(teams)
+        after = {"role": role, "is_active": is_active, "teams": sorted(t.pk for t in teams)}
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=staff, detail={"before": before, "after": after})
+    return staff
+
+
+def organisation_settings_update(*, actor: StaffMember, require_mfa: bool, safety_protocol: str) -> Any:
+    _require_admin(actor)
+    organisation = actor.organisation
+    assert organisation is not None
+    with transaction.atomic():
+        organisation.require_mfa = require_mfa
+        organisation.safety_protocol = safety_protocol.strip()
+        organisation.save(update_fields=["require_mfa", "safety_protocol", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=organisation, detail={"require_mfa": require_mfa})
+    return organisation

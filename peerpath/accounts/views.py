@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,10 +10,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerpath.accounts import selectors, services
-from peerpath.accounts.forms import ApiTokenForm, PeerExperienceForm
+from peerpath.accounts.forms import (
+    ApiTokenForm,
+    OrganisationSettingsForm,
+    PeerExperienceForm,
+    StaffCreateForm,
+    StaffEditForm,
+)
 from peerpath.core.access import ALL_ROLES, AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
+from peerpath.core.forms_support import call_service
+from peerpath.core.models import Team
 
 
 @allow(ALL_ROLES)
@@ -88,3 +98,52 @@ def my_experience_remove(request: AuthedRequest, experience_id: int) -> HttpResp
         raise Http404(exc.reason) from exc
     messages.success(request, _("Removed."))
     return redirect("accounts:my_experience")
+
+
+def _org_teams(user: Any) -> Any:
+    return Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+@allow({Role.ADMIN})
+def staff_list(request: AuthedRequest) -> HttpResponse:
+    staff = selectors.all_staff_of_organisation(user=request.user).prefetch_related("teams")
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+@allow({Role.ADMIN})
+def staff_create(request: AuthedRequest) -> HttpResponse:
+    form = StaffCreateForm(request.POST or None, teams=_org_teams(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["teams"] = list(data["teams"])
+        if call_service(form, services.staff_create, actor=request.user, **data) is not None:
+            messages.success(request, _("Account created."))
+            return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "title": _("New staff account")}, status=400 if form.errors else 200)
+
+
+@allow({Role.ADMIN})
+def staff_edit(request: AuthedRequest, staff_id: int) -> HttpResponse:
+    staff = selectors.staff_get_for(user=request.user, staff_id=staff_id)
+    initial = {"role": staff.role, "teams": list(staff.teams.all()), "caseload_capacity": staff.caseload_capacity, "is_active": staff.is_active}
+    form = StaffEditForm(request.POST or None, teams=_org_teams(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["teams"] = list(data["teams"])
+        if call_service(form, services.staff_update, actor=request.user, staff=staff, **data) is not None:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form, "title": staff.display_name}, status=400 if form.errors else 200)
+
+
+@allow({Role.ADMIN})
+def organisation_settings(request: AuthedRequest) -> HttpResponse:
+    organisation = request.user.organisation
+    form = OrganisationSettingsForm(request.POST or None, initial={
+        "require_mfa": getattr(organisation, "require_mfa", False), "safety_protocol": getattr(organisation, "safety_protocol", ""),
+    })
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.organisation_settings_update, actor=request.user, **form.cleaned_data) is not None:
+            messages.success(request, _("Organisation settings saved."))
+            return redirect("accounts:organisation_settings")
+    return render(request, "accounts/staff_form.html", {"form": form, "title": _("Organisation settings")}, status=400 if form.errors else 200)

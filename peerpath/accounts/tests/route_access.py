@@ -23,3 +23,10 @@ ROUTES = [
           data=lambda w: {"username": "nobody", "password": "wrong"}, ok=frozenset({400})),
     Route("api:me", allowed=ALL),
 ]
+
+ROUTES += [
+    Route("accounts:staff_list", allowed={"admin"}),
+    Route("accounts:staff_create", allowed={"admin"}),
+    Route("accounts:staff_edit", allowed={"admin"}, kwargs=lambda w: {"staff_id": w.a.users["peer"].pk}),
+    Route("accounts:organisation_settings", allowed={"admin"}),
+]
