@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core.api_support import ErrorOut
@@ -65,7 +65,7 @@ def service_event_list(request: HttpRequest, client_id: int) -> list[dict[str, A
 
 
 @router.post("/service-events", response={201: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_create")
-def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> tuple[int, dict[str, Any]]:
+def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     _require(user, services.ENTRY_ROLES)
     client = selectors.client_for(user, payload.client_id, audit=False)
@@ -73,7 +73,7 @@ def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> tuple
         actor=user, client=client, kind=payload.kind, occurred_on=payload.occurred_on, ended_on=payload.ended_on,
         status=payload.status, facility=payload.facility,
     )
-    return 201, _out(event)
+    return Status(201, _out(event))
 
 
 @router.post("/service-events/{event_id}/withdraw", response={200: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_withdraw")

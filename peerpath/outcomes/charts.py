@@ -31,7 +31,7 @@ def _axes(y_max: float, y_label: str, x_labels: list[tuple[float, str]], x_of: A
     for k in range(5):
         value = y_max * k / 4
         y = y_of(value)
-        label = f"{value * 100:.0f}%" if percent else f"{value:.1f}"
+        label = f"{value * 100:.0f}%" if percent else (f"{value:.2f}" if y_max < 5 else f"{value:.0f}")
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{label}</text>')
     for x_value, label in x_labels:

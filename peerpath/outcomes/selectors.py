@@ -265,7 +265,10 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
         "peer_hours": (followed["minutes"] / 60 * (followed["post_days"] / 365.25) / years_since.clip(lower=1 / 365.25)).round(3),
     }).reset_index(drop=True)
 
-    return {"km": km_frame, "prepost": _prepost(organisation_id, members), "did": did_rows, "cost": cost_frame}
+    datasets = {"km": km_frame, "prepost": _prepost(organisation_id, members), "did": did_rows, "cost": cost_frame}
+    # Rows in pseudonym order, so the file order does not follow record creation.
+    return {k: f.sort_values([c for c in ("client_id", "measure", "period") if c in f.columns]).reset_index(drop=True)
+            for k, f in datasets.items()}
 
 
 def _prepost(organisation_id: int, members: pd.DataFrame) -> pd.DataFrame:
