@@ -155,7 +155,7 @@ def seed_core(*, clients: int = 300) -> DemoContext:
     nt = teams[northgate.pk]
     named: dict[str, StaffMember] = {
         "peer": make_staff(riverside, "peer", Role.PEER, "Maya", "Okafor", [rt[0], rt[2]], gender="woman",
-                           spoken_languages="en,es", caseload_capacity=18),
+                           spoken_languages="en,es", caseload_capacity=24),
         "supervisor": make_staff(riverside, "supervisor", Role.SUPERVISOR, "Daniel", "Reyes", [rt[0], rt[2], rt[3]], gender="man"),
         "clinician": make_staff(riverside, "clinician", Role.CLINICIAN, "Priya", "Natarajan", [rt[0], rt[2]], gender="woman"),
         "leader": make_staff(riverside, "leader", Role.LEADER, "Helen", "Marsh", rt, gender="woman"),
@@ -167,7 +167,7 @@ def seed_core(*, clients: int = 300) -> DemoContext:
     for i, (first, last, gender, langs) in enumerate(names.PEER_STAFF):
         team_list = [rt[i % 4]] + ([rt[(i + 1) % 4]] if i % 3 == 0 else [])
         riverside_peers.append(make_staff(riverside, f"{first.lower()}.{last.lower()}", Role.PEER, first, last, team_list,
-                                          gender=gender, spoken_languages=langs, caseload_capacity=rng.choice([15, 18, 20, 25])))
+                                          gender=gender, spoken_languages=langs, caseload_capacity=rng.choice([18, 20, 22, 25])))
     extra_staff = [
         make_staff(riverside, "ruth.adeyemi", Role.SUPERVISOR, "Ruth", "Adeyemi", [rt[1], rt[3]], gender="woman"),
         make_staff(riverside, "michael.chen", Role.CLINICIAN, "Michael", "Chen", [rt[1]], gender="man"),
@@ -241,9 +241,9 @@ def _seed_care(ctx: DemoContext, org: Organisation) -> None:
             status = ReferralStatus.NEW
         elif roll < 0.11 and (today - created).days < 45:
             status = ReferralStatus.ACCEPTED  # accepted, waiting for a supervisor to pick a peer
-        elif roll < 0.14:
+        elif roll < 0.18:
             status = ReferralStatus.DECLINED
-        elif roll < 0.2:
+        elif roll < 0.45:
             status = ReferralStatus.CLOSED
         else:
             status = ReferralStatus.ASSIGNED
@@ -264,7 +264,8 @@ def _seed_care(ctx: DemoContext, org: Organisation) -> None:
         if status in {ReferralStatus.ASSIGNED, ReferralStatus.CLOSED}:
             load[peer.pk] += 1
             matches.append(Match(
-                organisation=org, client=client, peer=peer, started_on=created + timedelta(days=rng.randint(2, 6)),
+                organisation=org, client=client, peer=peer, referral=referral,
+                started_on=created + timedelta(days=rng.randint(2, 6)),
                 ended_on=today - timedelta(days=rng.randint(1, 20)) if status == ReferralStatus.CLOSED else None,
                 is_active=status == ReferralStatus.ASSIGNED,
             ))
@@ -326,6 +327,10 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
                     note="Recovery group: members shared what helped them through the last week; two planned to join the walking club.",
                 ))
                 attendee_lists.append([m.client for m in members])
+    # The demo peer always has a couple of planned contacts that slipped, so "Overdue" is never empty.
+    demo_peer_matches = [m for m in matches if m.is_active and m.peer_id == ctx.peers[org.pk][0].pk]
+    for days_ago, match in zip((2, 5), demo_peer_matches[-2:], strict=False):
+        match.next_contact_on = today - timedelta(days=days_ago)
     Encounter.objects.bulk_create(encounters, batch_size=2000)
     EncounterAttendance.objects.bulk_create(
         [EncounterAttendance(encounter=e, client=c, started_at=e.started_at) for e, cl in zip(encounters, attendee_lists, strict=True) for c in cl],
