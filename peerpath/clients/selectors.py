@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from peerpath.accounts.models import StaffMember
-from peerpath.clients.choices import ReferralStatus
+from peerpath.clients.choices import ReferralStatus, Urgency
+
+INBOX_ORDER = [ReferralStatus.NEW, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED, ReferralStatus.CLOSED, ReferralStatus.DECLINED]
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.permissions import visible_clients, visible_referrals
 from peerpath.core.audit import audit_record
@@ -42,7 +44,11 @@ def referral_inbox_for(user: Any, *, status: str | None = None) -> QuerySet[Refe
     referrals = visible_referrals(user).select_related("client", "team", "referred_by", "assigned_peer")
     if status:
         referrals = referrals.filter(status=status)
-    return referrals.order_by("status", "-created_at")
+    # What needs a decision comes first: new, then accepted (waiting for a peer), then the rest.
+    # Within new referrals, urgent ones first.
+    stage = Case(*(When(status=value, then=Value(rank)) for rank, value in enumerate(INBOX_ORDER)), default=Value(9))
+    urgency = Case(When(urgency=Urgency.URGENT, then=Value(0)), When(urgency=Urgency.SOON, then=Value(1)), default=Value(2))
+    return referrals.order_by(stage, urgency, "-created_at", "-pk")
 
 
 def referral_status_counts(user: Any) -> dict[str, int]:

@@ -122,3 +122,12 @@ def test_inbox_filters_by_status_and_shows_counts(world, login):
     assert response.status_code == 200
     assert [r.status for r in response.context["page"]] == ["declined"]
     assert response.context["counts"]["new"] == 1 and response.context["counts"]["declined"] == 1
+
+
+def test_inbox_puts_decisions_first_and_urgent_before_routine(world, login):
+    clinician = world.a.users["clinician"]
+    ReferralFactory(client=world.a.client, referred_by=clinician, status="assigned")
+    urgent = ReferralFactory(client=world.a.client, referred_by=clinician, urgency="urgent")
+    waiting = ReferralFactory(client=world.a.client, referred_by=clinician, status="accepted")
+    page = login(world.a.users["supervisor"]).get("/clients/referrals/").context["page"]
+    assert [r.pk for r in page][:3] == [urgent.pk, world.a.referral.pk, waiting.pk]
