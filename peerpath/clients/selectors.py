@@ -10,12 +10,13 @@ from django.http import Http404
 
 from peerpath.accounts.models import StaffMember
 from peerpath.clients.choices import ReferralStatus, Urgency
-
-INBOX_ORDER = [ReferralStatus.NEW, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED, ReferralStatus.CLOSED, ReferralStatus.DECLINED]
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.permissions import visible_clients, visible_referrals
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
+
+
+INBOX_ORDER = [ReferralStatus.NEW, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED, ReferralStatus.CLOSED, ReferralStatus.DECLINED]
 
 
 def client_list_for(user: Any, *, search: str = "", team_id: int | None = None) -> QuerySet[Client]:
