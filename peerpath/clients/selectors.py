@@ -15,7 +15,6 @@ from peerpath.clients.permissions import visible_clients, visible_referrals
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 
-
 INBOX_ORDER = [ReferralStatus.NEW, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED, ReferralStatus.CLOSED, ReferralStatus.DECLINED]
 
 
