@@ -89,7 +89,7 @@ def km_chart(km: dict[str, Any], labels: dict[str, str]) -> SafeString | None:
                     f'stroke-dasharray="{DASH[group]}"/>')
     body.append(_legend({g: labels[g] for g in curves}))
     return _svg("km", _("Kaplan–Meier: share not yet re-admitted"),
-                _("Step curves with 95% confidence bands for each group over days since the index date; "
+                _("Step curves with confidence bands (95%) for each group over days since the index date; "
                   "the table below gives the same numbers."), "".join(body))
 
 

@@ -1,0 +1,80 @@
+import pytest
+
+from peerpath.outcomes.models import ServiceEvent
+from peerpath.outcomes.tests.factories import build_cohorts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_list_withdraw(world, api_client):
+    http = api_client(world.a.users["clinician"])
+    response = http.post("/api/v1/outcomes/service-events", {"client_id": world.a.client.pk, "kind": "admission",
+                         "occurred_on": "2026-01-05", "ended_on": "2026-01-09"}, content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["kind"], body["ended_on"], body["source"]) == ("admission", "2026-01-09", "staff")
+    listed = http.get(f"/api/v1/outcomes/clients/{world.a.client.pk}/service-events").json()
+    assert [e["id"] for e in listed] == [body["id"]]
+    withdrawn = http.post(f"/api/v1/outcomes/service-events/{body['id']}/withdraw", {}, content_type="application/json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["is_active"] is False
+
+
+@pytest.mark.parametrize(("payload", "status", "field"), [
+    ({"kind": "emergency", "occurred_on": "2026-01-05", "extra": 1}, 422, "extra"),
+    ({"kind": "emergency", "occurred_on": "not a date"}, 422, "occurred_on"),
+    ({"kind": "flight", "occurred_on": "2026-01-05"}, 422, "kind"),
+    ({"kind": "emergency", "occurred_on": "2026-01-05", "ended_on": "2026-01-06"}, 400, "ended_on"),
+    ({"kind": "employment", "occurred_on": "2026-01-05"}, 400, "status"),
+])
+def test_bad_input_is_4xx_and_writes_nothing(world, api_client, payload, status, field):
+    response = api_client(world.a.users["peer"]).post(
+        "/api/v1/outcomes/service-events", {"client_id": world.a.client.pk, **payload}, content_type="application/json")
+    assert response.status_code == status
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert ServiceEvent.objects.count() == 0
+
+
+def test_boolean_client_id_is_rejected(world, api_client):
+    response = api_client(world.a.users["peer"]).post(
+        "/api/v1/outcomes/service-events", {"client_id": True, "kind": "crisis", "occurred_on": "2026-01-05"},
+        content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_other_organisation_client_is_404(world, api_client):
+    response = api_client(world.b.users["leader"]).post(
+        "/api/v1/outcomes/service-events", {"client_id": world.a.client.pk, "kind": "crisis", "occurred_on": "2026-01-05"},
+        content_type="application/json")
+    assert response.status_code == 404
+    assert ServiceEvent.objects.count() == 0
+
+
+def test_import_reports_rows(world, api_client):
+    world.a.client.record_number = "R-1"
+    world.a.client.save()
+    csv = "record_number,kind,occurred_on\nR-1,crisis,2026-01-05\nR-2,crisis,2026-01-05\n"
+    response = api_client(world.a.users["leader"]).post(
+        "/api/v1/outcomes/service-events/import", {"csv": csv, "filename": "x.csv"}, content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["rows_total"], body["rows_imported"]) == (2, 1)
+    assert body["problems"] == [{"row": 3, "column": "record_number", "reason": "No client of yours has this record number."}]
+
+
+def test_import_without_header_columns_is_400(world, api_client):
+    response = api_client(world.a.users["leader"]).post(
+        "/api/v1/outcomes/service-events/import", {"csv": "a,b\n1,2\n"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "file"
+
+
+def test_evaluation_json(world, api_client):
+    build_cohorts(world.a, n_peer=12, n_comparison=12, comparison_readmit_days=list(range(10, 130, 10)))
+    http = api_client(world.a.users["evaluator"])
+    body = http.get("/api/v1/outcomes/evaluation", {"inpatient_day_cost": 900}).json()
+    assert body["cohort"]["n"] == {"peer": 13, "comparison": 12}
+    assert body["cost"]["parameters"]["inpatient_day_cost"] == 900
+    assert body["km"]["groups"]["comparison"]["events"] == 12
+    assert http.get("/api/v1/outcomes/evaluation", {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 400
+    assert http.get("/api/v1/outcomes/evaluation", {"language": "fr"}).status_code == 422
+    assert http.get("/api/v1/outcomes/evaluation", {"team_id": world.b.team.pk}).status_code == 400

@@ -1,0 +1,132 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from peerpath.core.models import AuditEvent
+from peerpath.outcomes.models import ServiceEvent
+from peerpath.outcomes.tests.factories import build_cohorts
+
+pytestmark = pytest.mark.django_db
+URL = "/outcomes/evaluation/"
+
+
+@pytest.fixture
+def cohorts(world):
+    return build_cohorts(world.a, n_peer=14, n_comparison=14, peer_readmit_days=list(range(5, 65, 5)),
+                         comparison_readmit_days=list(range(3, 42, 3)))
+
+
+def test_evaluation_page_shows_aggregates_without_names(world, login, cohorts):
+    response = login(world.a.users["evaluator"]).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Peer support: <strong>15</strong> people. Comparison (usual care): <strong>14</strong> people." in html
+    assert "Log-rank test, peer support vs comparison" in html
+    assert '<svg class="chart"' in html and "<caption>" in html
+    assert "Peerclient" not in html and "Usualcare" not in html and world.a.client.last_name not in html
+    assert "illustrative placeholders" in html and "$5,494" in html
+    assert "/outcomes/evaluation/dataset/km.csv" in html
+
+
+def test_evaluation_form_errors_are_shown(world, login):
+    response = login(world.a.users["leader"]).get(URL, {"start": "2026-02-01", "end": "2026-01-01"})
+    assert response.status_code == 400
+    assert "The end date is before the start date." in response.content.decode()
+    assert not AuditEvent.objects.filter(target_type="outcomes.evaluation").exists()
+
+
+def test_pdf_report(world, login, cohorts):
+    response = login(world.a.users["leader"]).get("/outcomes/evaluation/report.pdf", {"program": "act"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(target_type="outcomes.evaluation", action="export").count() == 1
+
+
+def test_dataset_download_and_analyze_reproduce_the_page_numbers(world, login, api_client, cohorts, tmp_path):
+    http = login(world.a.users["evaluator"])
+    api = api_client(world.a.users["evaluator"]).get("/api/v1/outcomes/evaluation").json()
+    for kind in ("km", "did", "cost"):
+        response = http.get(f"/outcomes/evaluation/dataset/{kind}.csv")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(response.content)
+        out = io.StringIO()
+        call_command("analyze", kind, str(path), stdout=out)
+        printed = json.loads(out.getvalue())["result"]
+        assert json.loads(json.dumps(printed)) == json.loads(json.dumps(api[kind])), kind
+    header = (tmp_path / "km.csv").read_text().splitlines()[0]
+    assert header == "client_id,group,time_days,event"
+    assert (tmp_path / "did.csv").read_text().splitlines()[0] == "client_id,group,period,outcome"
+    assert AuditEvent.objects.filter(target_type="outcomes.dataset", action="export").count() == 3
+
+
+def test_dataset_refused_for_small_groups(world, login):
+    response = login(world.a.users["leader"]).get("/outcomes/evaluation/dataset/km.csv")
+    assert response.status_code == 409
+    assert "at least 11 people" in response.content.decode()
+
+
+def test_unknown_dataset_is_404(world, login):
+    assert login(world.a.users["leader"]).get("/outcomes/evaluation/dataset/names.csv").status_code == 404
+
+
+def test_service_use_page_records_and_lists(world, login):
+    http = login(world.a.users["peer"])
+    url = f"/outcomes/clients/{world.a.client.pk}/service-use/"
+    response = http.post(url, {"kind": "admission", "occurred_on": "2026-01-05", "ended_on": "2026-01-12", "facility": "Ward 4"})
+    assert response.status_code == 302
+    page = http.get(url).content.decode()
+    assert "Hospital admission (inpatient stay)" in page and "discharged 2026-01-12" in page and "Ward 4" in page
+
+
+def test_service_use_bad_input_shows_reason_and_saves_nothing(world, login):
+    response = login(world.a.users["peer"]).post(
+        f"/outcomes/clients/{world.a.client.pk}/service-use/",
+        {"kind": "emergency", "occurred_on": "2026-01-05", "ended_on": "2026-01-06"})
+    assert response.status_code == 400
+    assert "Only a hospital admission has a discharge date." in response.content.decode()
+    assert ServiceEvent.objects.count() == 0
+
+
+def test_admin_sees_but_cannot_record_service_use(world, login):
+    http = login(world.a.users["admin"])
+    url = f"/outcomes/clients/{world.a.client.pk}/service-use/"
+    assert http.get(url).status_code == 200
+    assert http.post(url, {"kind": "emergency", "occurred_on": "2026-01-05"}).status_code == 403
+    assert ServiceEvent.objects.count() == 0
+
+
+def test_withdraw_from_page(world, login):
+    event = ServiceEvent.objects.create(organisation=world.a.organisation, client=world.a.client, kind="crisis",
+                                        occurred_on="2026-01-05", recorded_by=world.a.users["peer"])
+    response = login(world.a.users["peer"]).post(f"/outcomes/service-use/{event.pk}/withdraw/")
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.is_active is False
+
+
+def test_import_page_reports_bad_rows(world, login):
+    world.a.client.record_number = "R-1"
+    world.a.client.save()
+    upload = io.BytesIO(b"record_number,kind,occurred_on\nR-1,emergency,2026-01-05\nR-1,emergency,tomorrow\n")
+    upload.name = "adt.csv"
+    response = login(world.a.users["clinician"]).post("/outcomes/service-use/import/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 of 2 rows imported; 1 rows refused." in html
+    assert "<td>3</td><td>occurred_on</td><td>Not a date: write it as YYYY-MM-DD.</td>" in html
+    assert ServiceEvent.objects.count() == 1
+
+
+def test_spanish_page(world, login, cohorts):
+    leader = world.a.users["leader"]
+    leader.language = "es"
+    leader.save()
+    html = login(leader).get(URL).content.decode()
+    assert "Evaluación del apoyo entre pares" in html
+    assert "Reingreso hospitalario a los 30, 90 y 365 días" in html
+    assert "Modelo de costes: ahorro neto por persona y año" in html
