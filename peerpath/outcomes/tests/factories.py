@@ -38,7 +38,7 @@ def build_cohorts(org: Any, *, n_peer: int = 12, n_comparison: int = 12, index_d
         client = ClientFactory(team=org.other_team, first_name=f"Usualcare{i}", last_name="Cohort", record_number=f"U{i:04d}")
         ComparisonEnrolment.objects.create(organisation=org.organisation, client=client, index_date=index)
         comparisons.append(client)
-    for group, clients, readmits in (("peer", peers, peer_readmit_days or []), ("comparison", comparisons, comparison_readmit_days or [])):
+    for _group, clients, readmits in (("peer", peers, peer_readmit_days or []), ("comparison", comparisons, comparison_readmit_days or [])):
         for i, client in enumerate(clients):
             ServiceEvent.objects.create(organisation=org.organisation, client=client, kind="admission",
                                         occurred_on=index - dt.timedelta(days=40), ended_on=index - dt.timedelta(days=10),
