@@ -159,6 +159,13 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def canonical_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The rows in one fixed order whatever order they came in (a hash of the key columns), so floating-point
+    sums, regressions and the bootstrap give identical numbers from the page's data and from a file."""
+    order = np.argsort(pd.util.hash_pandas_object(frame[keys], index=False).to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
+
+
 # ---------------------------------------------------------------- small-cell suppression
 
 def _count(n: int, min_cell: int) -> int | None:
@@ -206,17 +213,21 @@ def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
         survival = kmf.survival_function_[group]
         ci = kmf.confidence_interval_survival_function_
         lower, upper = ci.iloc[:, 0], ci.iloc[:, 1]
-        times, events = part["time_days"].to_numpy(), part["event"].to_numpy()
-        at_risk = {int(t): _count(int((times >= t).sum()), min_cell) for t in AT_RISK_TIMES}
+        times, events = part["time_days"].to_numpy(float), part["event"].to_numpy()
+        ordered = np.sort(times)
+
+        def at_risk_at(t: float, ordered: np.ndarray = ordered) -> int:  # people with time >= t
+            return int(len(ordered) - np.searchsorted(ordered, t, side="left"))
+
         entry["events"] = _count(int(events.sum()), min_cell)
         entry["median_days"] = _round(kmf.median_survival_time_, 1)
-        entry["at_risk"] = at_risk
+        entry["at_risk"] = {int(t): _count(at_risk_at(t), min_cell) for t in AT_RISK_TIMES}
         entry["horizons"] = {}
         for horizon in HORIZONS:
-            eligible = int(((times >= horizon) | ((events == 1) & (times <= horizon))).sum())
             readmitted = int(((events == 1) & (times <= horizon)).sum())
+            eligible = at_risk_at(horizon) + readmitted - int(((events == 1) & (times == horizon)).sum())
             small = eligible < min_cell or 0 < readmitted < min_cell
-            enough_at_risk = (times >= horizon).sum() >= min_cell
+            enough_at_risk = at_risk_at(horizon) >= min_cell
             entry["horizons"][str(horizon)] = {
                 "eligible": _count(eligible, min_cell),
                 "readmitted": _count(readmitted, min_cell),
@@ -226,11 +237,11 @@ def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
                           if enough_at_risk else None),
             }
         # The curve for the chart: stop where fewer than min_cell people remain at risk.
-        curve = []
-        for t in survival.index:
-            if (times >= t).sum() < min_cell:
-                break
-            curve.append([float(t), _round(float(survival.loc[t])), _round(float(lower.loc[t])), _round(float(upper.loc[t]))])
+        timeline = survival.index.to_numpy(float)
+        risk = len(ordered) - np.searchsorted(ordered, timeline, side="left")
+        keep = int(np.argmax(risk < min_cell)) if (risk < min_cell).any() else len(timeline)
+        curve = [[float(t), _round(s_), _round(lo), _round(hi)] for t, s_, lo, hi in zip(
+            timeline[:keep], survival.to_numpy()[:keep], lower.to_numpy()[:keep], upper.to_numpy()[:keep], strict=True)]
         entry["curve"] = curve
     result: dict[str, Any] = {
         "method": "Kaplan–Meier estimate of time to first re-admission after the index date (lifelines "
@@ -259,7 +270,7 @@ def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, An
     from scipy import stats
 
     results = []
-    complete = frame.dropna(subset=["pre", "post"])
+    complete = canonical_order(frame.dropna(subset=["pre", "post"]), ["client_id", "measure"])
     for measure in sorted(complete["measure"].unique()):
         info = RELIABILITY.get(measure_key(measure))
         for group in GROUPS:
@@ -319,8 +330,9 @@ def reliable_change_sdiff(sd_pre: float, reliability: float) -> float:
 def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     """OLS ``outcome ~ peer + post + peer:post`` with standard errors clustered by client (statsmodels);
     the interaction is the difference-in-differences estimate."""
-    import statsmodels.formula.api as smf
+    import statsmodels.api as sm
 
+    frame = canonical_order(frame, ["client_id", "period"])
     cells: dict[str, dict[str, Any]] = {}
     small = False
     for group in GROUPS:
@@ -331,7 +343,7 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
             cells[f"{group}_{period}"] = {"n": _count(n, min_cell),
                                           "mean": _round(part["outcome"].mean()) if n >= min_cell else None}
     result: dict[str, Any] = {
-        "method": "Difference in differences: OLS of outcome on group, period and their interaction "
+        "method": "Difference in differences: OLS of outcome on a constant, group, period and their interaction "
                   "(statsmodels), standard errors clustered by client; estimate = interaction coefficient.",
         "caveats": "Assumes the two groups' outcomes would have followed parallel trends without peer support; "
                    "the comparison group is not randomised (people who declined or were never matched may differ).",
@@ -340,15 +352,17 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     if small:
         result["suppressed"] = True
         return result
-    data = frame.assign(treated=(frame["group"] == "peer").astype(int), post=(frame["period"] == "post").astype(int))
-    clusters = pd.factorize(data["client_id"])[0]
-    fit = smf.ols("outcome ~ treated * post", data=data).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    treated = (frame["group"] == "peer").to_numpy(float)
+    post = (frame["period"] == "post").to_numpy(float)
+    design = pd.DataFrame({"const": 1.0, "treated": treated, "post": post, "treated:post": treated * post})
+    clusters = pd.factorize(frame["client_id"])[0]
+    fit = sm.OLS(frame["outcome"].to_numpy(float), design).fit(cov_type="cluster", cov_kwds={"groups": clusters})
     term = "treated:post"
     low, high = fit.conf_int(0.05).loc[term]
     result["estimate"] = {
         "did": _round(fit.params[term]), "se": _round(fit.bse[term]), "ci": [_round(low), _round(high)],
         "p_value": _p(fit.pvalues[term]), "n_observations": int(fit.nobs),
-        "n_clients": int(data["client_id"].nunique()),
+        "n_clients": int(frame["client_id"].nunique()),
     }
     return result
 
@@ -370,7 +384,7 @@ def cost_analysis(
     from scipy import stats
 
     params = {"inpatient_day_cost": inpatient_day_cost, "ed_visit_cost": ed_visit_cost, "peer_hour_cost": peer_hour_cost}
-    data = frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)]
+    data = canonical_order(frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)], ["client_id"])
     per_client = {}
     for group in GROUPS:
         part = data[data["group"] == group]
@@ -402,7 +416,7 @@ def cost_analysis(
     estimate = float(statistic(per_client["peer"], per_client["comparison"]))
     boot = stats.bootstrap(
         (per_client["peer"], per_client["comparison"]), statistic, n_resamples=n_resamples, vectorized=True,
-        paired=False, confidence_level=0.95, method="percentile", batch=100, rng=np.random.default_rng(seed),
+        paired=False, confidence_level=0.95, method="percentile", batch=50, rng=np.random.default_rng(seed),
     )
     result["net_saving_per_person_year"] = _round(estimate, 2)
     result["ci"] = [_round(boot.confidence_interval.low, 2), _round(boot.confidence_interval.high, 2)]

@@ -3,6 +3,7 @@ is always shown beside a data table with the same numbers (the table is the acce
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.html import escape, format_html
@@ -15,6 +16,14 @@ COLOURS = {"peer": "#0072B2", "comparison": "#B8420F"}
 DASH = {"peer": "", "comparison": "6 4"}
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
+
+
+def _nice_max(value: float) -> float:
+    """A round axis maximum whose quarters are round too (0.25, 0.5, 1, 2, 2.5 × a power of ten)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    return next(m * magnitude for m in (1, 2, 4, 8, 10) if m * magnitude >= value)
 
 
 def _svg(chart_id: str, title: str, description: str, body: str) -> SafeString:
@@ -31,7 +40,7 @@ def _axes(y_max: float, y_label: str, x_labels: list[tuple[float, str]], x_of: A
     for k in range(5):
         value = y_max * k / 4
         y = y_of(value)
-        label = f"{value * 100:.0f}%" if percent else (f"{value:.2f}" if y_max < 5 else f"{value:.0f}")
+        label = f"{value * 100:.0f}%" if percent else (f"{value:g}" if y_max < 5 else f"{value:.0f}")
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d0d0"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">{label}</text>')
     for x_value, label in x_labels:
@@ -98,7 +107,7 @@ def bar_chart(chart_id: str, title: str, y_label: str, categories: list[str], se
     values = [v for vs in series.values() for v in vs if v is not None]
     if not values:
         return None
-    y_max = max(values) * 1.15 or 1.0
+    y_max = _nice_max(max(values) * 1.1)
     if percent:
         y_max = min(1.0, y_max)
     slot = (WIDTH - LEFT - RIGHT) / max(len(categories), 1)

@@ -5,6 +5,8 @@ aggregates (with small cells suppressed)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,25 +88,69 @@ class Cohort:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in (None, "")}
 
 
+def _pseudonym_key(organisation_id: int) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:outcomes:{organisation_id}".encode()).hexdigest()[:16]
+
+
+def pseudonyms(organisation_id: int, client_ids: Any) -> list[str]:
+    """Stable de-identified ids: a keyed hash (SipHash, key derived from the site secret and the organisation),
+    so the same client has the same code in every file but the code cannot be turned back into a record."""
+    hashes = pd.util.hash_pandas_object(pd.Series(client_ids, dtype="int64"), index=False,
+                                        hash_key=_pseudonym_key(organisation_id))
+    return ["C" + format(int(h), "016x") for h in hashes.to_numpy()]
+
+
 def pseudonym(organisation_id: int, client_id: int) -> str:
-    """A stable de-identified id: the same client gets the same code in every file of an export."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:outcomes:{organisation_id}:{client_id}".encode()).hexdigest()
-    return "C" + digest[:12]
+    return pseudonyms(organisation_id, [client_id])[0]
 
 
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
 
 
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """Rows of a ``values_list`` queryset straight from the database cursor (no per-row model conversion:
+    this runs on 100,000s of rows). Dates may come back as ``date`` objects or ISO strings."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day_sql(column: str) -> str:
+    """SQL for a date column as whole days since 1970-01-01 (integers convert to numpy far faster than
+    date objects: this runs on 100,000s of rows)."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def _days(values: Any) -> np.ndarray:
+    """Days since 1970-01-01 (None → NaT) as numpy dates."""
+    numbers = np.array(values, dtype="float64")
+    out = np.full(numbers.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    known = ~np.isnan(numbers)
+    out[known] = numbers[known].astype("int64").astype("datetime64[D]")
+    return out
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.DataFrame:
     """One row per client in the cohort: ``client_id, group, index_date``.
 
     * peer: clients whose peer support (a match) is ongoing or lasted at least 30 days; index date =
-      the first match's start.
+      the first such match's start.
     * comparison (usual care): clients registered in the comparison group, and referred clients who
       were never matched or whose peer support ended within 30 days; index date = registration date
       or the first referral's date.
     """
+    empty = pd.DataFrame({"client_id": pd.Series(dtype="int64"), "group": pd.Series(dtype=object),
+                          "index_date": pd.Series(dtype="datetime64[ns]")})
     clients = Client.objects.filter(organisation_id=organisation_id, is_active=True)
     if cohort.team_id:
         clients = clients.filter(team_id=cohort.team_id)
@@ -111,52 +158,57 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         clients = clients.filter(team__team_type=cohort.program)
     if cohort.language:
         clients = clients.filter(language=cohort.language)
-    base = _frame(list(clients.values_list("pk", "date_of_birth")), ["client_id", "dob"])
-    if base.empty:
-        return pd.DataFrame(columns=["client_id", "group", "index_date"])
-    matches = _frame(
-        list(Match.objects.filter(organisation_id=organisation_id).values_list("client_id", "started_on", "ended_on")),
-        ["client_id", "started_on", "ended_on"],
-    )
-    if not matches.empty:
-        ended = pd.to_datetime(matches["ended_on"])
-        started = pd.to_datetime(matches["started_on"])
-        matches["engaged"] = ended.isna() | ((ended - started).dt.days >= MIN_ENGAGED_DAYS)
-        peer = matches[matches["engaged"]].groupby("client_id")["started_on"].min().rename("peer_index")
-        ever_matched = set(matches["client_id"])
+    client_table = Client._meta.db_table
+    client_rows = _rows(clients.annotate(dob_day=RawSQL(_day_sql(f'"{client_table}"."date_of_birth"'), []))  # noqa: S611 - column name from the model
+                        .values_list("pk", "dob_day"))
+    if not client_rows:
+        return empty
+    values = np.array(client_rows, dtype="float64").reshape(-1, 2)
+    frame = pd.DataFrame({"dob": _days(values[:, 1])}, index=pd.Index(values[:, 0].astype("int64"), name="client_id"))
+
+    match_rows = _fetch(f"SELECT client_id, {_day_sql('started_on')}, {_day_sql('ended_on')} FROM {Match._meta.db_table} "  # noqa: S608
+                        "WHERE organisation_id = %s", [organisation_id])
+    if match_rows:
+        values = np.array(match_rows, dtype="float64").reshape(-1, 3)
+        m_ids, started, ended = values[:, 0].astype("int64"), _days(values[:, 1]), _days(values[:, 2])
+        engaged = np.isnat(ended) | ((ended - started).astype("timedelta64[D]").astype("float") >= MIN_ENGAGED_DAYS)
+        matches = pd.DataFrame({"client_id": m_ids, "started_on": started})[engaged]
+        frame = frame.join(matches.groupby("client_id")["started_on"].min().rename("peer_index"))
     else:
-        peer, ever_matched = pd.Series(dtype=object, name="peer_index"), set()
-    referred = _frame(
-        list(Referral.objects.filter(organisation_id=organisation_id, is_active=True)
-             .values("client_id").annotate(first=Min("created_at")).values_list("client_id", "first")),
-        ["client_id", "first"],
-    )
-    referred_index = (
-        pd.Series([timezone.localdate(v) if hasattr(v, "tzinfo") and v.tzinfo else (v.date() if hasattr(v, "date") else v)
-                   for v in referred["first"]], index=referred["client_id"], name="referral_index", dtype=object)
-        if not referred.empty else pd.Series(dtype=object, name="referral_index")
-    )
-    enrolled = _frame(
-        list(ComparisonEnrolment.objects.filter(organisation_id=organisation_id, is_active=True)
-             .values_list("client_id", "index_date")),
-        ["client_id", "enrol_index"],
-    ).set_index("client_id")["enrol_index"]
-    frame = base.set_index("client_id")
-    frame = frame.join(peer).join(referred_index).join(enrolled)
-    frame["group"] = None
-    frame["index_date"] = None
-    is_peer = frame["peer_index"].notna()
-    frame.loc[is_peer, "group"] = "peer"
-    frame.loc[is_peer, "index_date"] = frame.loc[is_peer, "peer_index"]
-    is_enrolled = ~is_peer & frame["enrol_index"].notna()
-    frame.loc[is_enrolled, "group"] = "comparison"
-    frame.loc[is_enrolled, "index_date"] = frame.loc[is_enrolled, "enrol_index"]
-    never_engaged = ~is_peer & ~is_enrolled & frame["referral_index"].notna()
-    frame.loc[never_engaged, "group"] = "comparison"
-    frame.loc[never_engaged, "index_date"] = frame.loc[never_engaged, "referral_index"]
-    frame = frame[frame["group"].notna()].copy()
-    frame["index_date"] = pd.to_datetime(frame["index_date"])
-    frame = frame[frame["index_date"] <= pd.Timestamp(today)]
+        frame["peer_index"] = pd.NaT
+    tz = timezone.get_current_timezone_name()
+    if connection.vendor == "postgresql":  # the local date of the first referral, computed in the database
+        referral_rows = _fetch(
+            f"SELECT client_id, min((created_at AT TIME ZONE %s)::date) - DATE '1970-01-01' FROM {Referral._meta.db_table} "  # noqa: S608
+            "WHERE organisation_id = %s AND is_active GROUP BY client_id", [tz, organisation_id])
+    else:
+        referral_rows = _rows(Referral.objects.filter(organisation_id=organisation_id, is_active=True)
+                              .values("client_id").annotate(first=Min("created_at")).values_list("client_id", "first"))
+    if referral_rows:
+        r_ids, r_first = zip(*referral_rows, strict=True)
+        if connection.vendor == "postgresql":
+            first_days = _days(r_first)
+        else:
+            local = pd.to_datetime(list(r_first), utc=True).tz_convert(tz)
+            first_days = local.tz_localize(None).normalize().to_numpy().astype("datetime64[D]")
+        frame = frame.join(pd.Series(first_days, index=pd.Index(r_ids, name="client_id"), name="referral_index"))
+    else:
+        frame["referral_index"] = pd.NaT
+    enrol_rows = _fetch(f"SELECT client_id, {_day_sql('index_date')} FROM {ComparisonEnrolment._meta.db_table} "  # noqa: S608
+                        "WHERE organisation_id = %s AND is_active", [organisation_id])
+    if enrol_rows:
+        e_ids, e_dates = zip(*enrol_rows, strict=True)
+        frame = frame.join(pd.Series(_days(e_dates), index=pd.Index(e_ids, name="client_id"), name="enrol_index"))
+    else:
+        frame["enrol_index"] = pd.NaT
+    peer_index = pd.to_datetime(frame["peer_index"])
+    enrol_index = pd.to_datetime(frame["enrol_index"])
+    referral_index = pd.to_datetime(frame["referral_index"])
+    is_peer = peer_index.notna()
+    comparison_index = enrol_index.fillna(referral_index)
+    frame["group"] = np.where(is_peer, "peer", np.where(comparison_index.notna(), "comparison", None))
+    frame["index_date"] = peer_index.where(is_peer, comparison_index)
+    frame = frame[frame["group"].notna() & (frame["index_date"] <= pd.Timestamp(today))]
     if cohort.start:
         frame = frame[frame["index_date"] >= pd.Timestamp(cohort.start)]
     if cohort.end:
@@ -170,35 +222,52 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         if cohort.age_max is not None:
             keep &= age < cohort.age_max + 1
         frame = frame[keep]
-    frame = frame.reset_index()[["client_id", "group", "index_date"]]
-    _ = ever_matched
-    return frame
+    return frame.reset_index()[["client_id", "group", "index_date"]].astype({"index_date": "datetime64[ns]"})
 
 
-def _events(organisation_id: int, kinds: list[str]) -> pd.DataFrame:
-    """Admissions and emergency visits of the organisation, straight from SQL (this is the large table)."""
+def _events(organisation_id: int) -> pd.DataFrame:
+    """Admissions and emergency visits of the organisation, straight from SQL as numbers (the large table)."""
     table = ServiceEvent._meta.db_table
-    placeholders = ", ".join(["%s"] * len(kinds))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT client_id, kind, occurred_on, ended_on FROM {table} "  # noqa: S608 - table name from the model
-            f"WHERE organisation_id = %s AND is_active AND kind IN ({placeholders})",
-            [organisation_id, *kinds],
-        )
-        rows = cursor.fetchall()
-    frame = _frame(rows, ["client_id", "kind", "occurred_on", "ended_on"])
-    frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
-    frame["ended_on"] = pd.to_datetime(frame["ended_on"])
-    return frame
+    rows = _fetch(
+        f"SELECT client_id, CASE WHEN kind = %s THEN 1 ELSE 0 END, {_day_sql('occurred_on')}, {_day_sql('ended_on')} "  # noqa: S608
+        f"FROM {table} WHERE organisation_id = %s AND is_active AND kind IN (%s, %s)",
+        [EventKind.ADMISSION, organisation_id, EventKind.ADMISSION, EventKind.EMERGENCY],
+    )
+    values = np.array(rows, dtype="float64").reshape(-1, 4)  # NULL → NaN; one C-level conversion
+    return pd.DataFrame({
+        "client_id": values[:, 0].astype("int64"),
+        "kind": np.where(values[:, 1] == 1, EventKind.ADMISSION.value, EventKind.EMERGENCY.value),
+        "occurred_on": _days(values[:, 2]).astype("datetime64[ns]"),
+        "ended_on": _days(values[:, 3]).astype("datetime64[ns]"),
+    })
 
 
 def _peer_minutes(organisation_id: int) -> pd.Series:
-    rows = (
+    rows = _rows(
         EncounterAttendance.objects.filter(encounter__organisation_id=organisation_id, encounter__is_active=True)
         .values("client_id").annotate(minutes=Sum("encounter__duration_minutes")).values_list("client_id", "minutes")
     )
-    frame = _frame(list(rows), ["client_id", "minutes"])
-    return frame.set_index("client_id")["minutes"].astype(float) if not frame.empty else pd.Series(dtype=float)
+    values = np.array(rows, dtype="float64").reshape(-1, 2)
+    return pd.Series(values[:, 1], index=pd.Index(values[:, 0].astype("int64"), name="client_id"), name="minutes")
+
+
+def _start_peer_minutes(organisation_id: int) -> Callable[[], pd.Series]:
+    """Peer minutes per client: the slowest query (it sums every encounter). On PostgreSQL, outside a
+    transaction, it runs on its own connection while the rest of the datasets are built."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        result = _peer_minutes(organisation_id)
+        return lambda: result
+
+    def work() -> pd.Series:
+        try:
+            return _peer_minutes(organisation_id)
+        finally:
+            connections["default"].close()  # this thread's own connection
+
+    executor = ThreadPoolExecutor(max_workers=1)
+    future = executor.submit(work)
+    executor.shutdown(wait=False)
+    return future.result
 
 
 def _overlap_days(start: pd.Series, end: pd.Series, window_start: pd.Series, window_end: pd.Series) -> pd.Series:
@@ -210,13 +279,22 @@ def _overlap_days(start: pd.Series, end: pd.Series, window_start: pd.Series, win
 
 def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None = None) -> dict[str, pd.DataFrame]:
     """The four de-identified analysis datasets (see ``analysis``) for a cohort."""
+    datasets, finish_cost = _build(organisation_id=organisation_id, cohort=cohort, today=today)
+    datasets["cost"] = finish_cost()
+    return datasets
+
+
+def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple[dict[str, pd.DataFrame], Callable[[], pd.DataFrame]]:
+    """The km, prepost and did datasets, and a function that completes the cost dataset (it waits for the
+    peer-minutes query, which may still be running on its own connection)."""
     today = today or timezone.localdate()
     members = cohort_members(organisation_id=organisation_id, cohort=cohort, today=today)
-    members["client_code"] = [pseudonym(organisation_id, int(c)) for c in members["client_id"]]
+    members["client_code"] = pseudonyms(organisation_id, members["client_id"].to_numpy())
     today_ts = pd.Timestamp(today)
     members["followed_days"] = (today_ts - members["index_date"]).dt.days.astype(float)
 
-    events = _events(organisation_id, [EventKind.ADMISSION, EventKind.EMERGENCY])
+    peer_minutes = _start_peer_minutes(organisation_id)
+    events = _events(organisation_id)
     events = events.merge(members[["client_id", "index_date"]], on="client_id", how="inner")
 
     # Time to first re-admission after the index date (censored today).
@@ -244,9 +322,8 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
     ed = ed.assign(pre=((offset < 0) & (offset >= -WINDOW_DAYS)).astype(int),
                    post=((offset >= 0) & (offset < WINDOW_DAYS)).astype(int))
     ed_counts = ed.groupby("client_id")[["pre", "post"]].sum()
-    window = window.join(inpatient).join(ed_counts).join(_peer_minutes(organisation_id).rename("minutes"))
-    window = window.fillna({"days_pre": 0.0, "days_post": 0.0, "pre": 0, "post": 0, "minutes": 0.0})
-    window.loc[window["group"] != "peer", "minutes"] = 0.0
+    window = window.join(inpatient).join(ed_counts)
+    window = window.fillna({"days_pre": 0.0, "days_post": 0.0, "pre": 0, "post": 0})
     followed = window[window["post_days"] >= MIN_ENGAGED_DAYS]
 
     did_rows = pd.concat([
@@ -255,8 +332,16 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
         pd.DataFrame({"client_id": followed["client_code"], "group": followed["group"], "period": "post",
                       "outcome": (followed["days_post"] / (followed["post_days"] / DAYS_PER_MONTH)).round(4)}),
     ], ignore_index=True)
+    def finish_cost() -> pd.DataFrame:
+        return _cost_frame(followed.join(peer_minutes()))
+
+    return {"km": km_frame, "prepost": _prepost(organisation_id, members), "did": did_rows}, finish_cost
+
+
+def _cost_frame(followed: pd.DataFrame) -> pd.DataFrame:
+    followed = followed.assign(minutes=followed["minutes"].fillna(0.0).where(followed["group"] == "peer", 0.0))
     years_since = (followed["followed_days"] / 365.25)
-    cost_frame = pd.DataFrame({
+    return pd.DataFrame({
         "client_id": followed["client_code"], "group": followed["group"],
         "years_pre": round(WINDOW_DAYS / 365.25, 4), "years_post": (followed["post_days"] / 365.25).round(4),
         "inpatient_days_pre": followed["days_pre"], "inpatient_days_post": followed["days_post"],
@@ -265,10 +350,10 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
         "peer_hours": (followed["minutes"] / 60 * (followed["post_days"] / 365.25) / years_since.clip(lower=1 / 365.25)).round(3),
     }).reset_index(drop=True)
 
-    datasets = {"km": km_frame, "prepost": _prepost(organisation_id, members), "did": did_rows, "cost": cost_frame}
-    # Rows in pseudonym order, so the file order does not follow record creation.
-    return {k: f.sort_values([c for c in ("client_id", "measure", "period") if c in f.columns]).reset_index(drop=True)
-            for k, f in datasets.items()}
+
+def export_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in pseudonym order, so a file's row order does not follow record creation."""
+    return frame.sort_values([c for c in ("client_id", "measure", "period") if c in frame.columns]).reset_index(drop=True)
 
 
 def _prepost(organisation_id: int, members: pd.DataFrame) -> pd.DataFrame:
@@ -303,9 +388,11 @@ def evaluation_for(
 
     Organisation-wide by design: leaders and evaluators see aggregates of the whole organisation,
     never a client's record. The read is audited with the cohort definition and its size."""
-    datasets = build_datasets(organisation_id=user.organisation_id, cohort=cohort, today=today)
+    datasets, finish_cost = _build(organisation_id=user.organisation_id, cohort=cohort, today=today)
     cost_parameters = cost_parameters or dict(analysis.COST_DEFAULTS)
-    results = analysis.run_all(datasets, min_cell=min_cell(), cost_parameters=cost_parameters)
+    results = analysis.run_all(datasets, min_cell=min_cell(), kinds=("km", "prepost", "did"))
+    datasets["cost"] = finish_cost()  # the peer-minutes query ran meanwhile
+    results["cost"] = analysis.run_all(datasets, min_cell=min_cell(), cost_parameters=cost_parameters, kinds=("cost",))["cost"]
     groups = datasets["km"]["group"].value_counts()
     results["cohort"] = {
         "filters": cohort.describe(),

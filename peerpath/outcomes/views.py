@@ -193,7 +193,7 @@ def evaluation_dataset(request: HttpRequest, kind: str) -> HttpResponse:
                            detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(datasets[kind]))})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    frame = datasets[kind]
+    frame = selectors.export_order(datasets[kind])
     writer.writerow(analysis.COLUMNS[kind])
     for row in frame[list(analysis.COLUMNS[kind])].itertuples(index=False):
         writer.writerow([_safe_cell(v) for v in row])

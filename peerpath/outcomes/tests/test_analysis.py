@@ -165,3 +165,16 @@ def test_bad_files_name_row_and_column(kind, text, expected):
     with pytest.raises(analysis.AnalysisInputError) as excinfo:
         analysis.read_dataset(kind, text if "\n" in text else __import__("io").StringIO(text))
     assert expected in str(excinfo.value)
+
+
+def test_results_do_not_depend_on_row_order():
+    rng = np.random.default_rng(7)
+    did = pd.DataFrame([(f"c{i}", "peer" if i % 2 else "comparison", period, float(rng.gamma(1.0)))
+                        for i in range(60) for period in ("pre", "post")], columns=list(analysis.COLUMNS["did"]))
+    cost = pd.DataFrame([(f"c{i}", "peer" if i % 2 else "comparison", 1.0, 0.5, float(rng.integers(0, 30)),
+                          float(rng.integers(0, 10)), 1.0, 0.0, float(rng.integers(0, 40))) for i in range(60)],
+                        columns=list(analysis.COLUMNS["cost"]))
+    shuffled = {k: f.sample(frac=1, random_state=3) for k, f in (("did", did), ("cost", cost))}
+    assert analysis.did_analysis(did) == analysis.did_analysis(shuffled["did"])
+    params = {"inpatient_day_cost": 1000.0, "ed_visit_cost": 500.0, "peer_hour_cost": 30.0}
+    assert analysis.cost_analysis(cost, **params) == analysis.cost_analysis(shuffled["cost"], **params)

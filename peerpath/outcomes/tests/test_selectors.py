@@ -90,7 +90,7 @@ def test_datasets_time_to_event_and_inpatient_days(world):
         assert not frame.empty or frame is data["prepost"]
         text = frame.to_csv()
         assert "Peerclient" not in text and str(index) not in text
-    assert set(km["client_id"]) >= set(code.values()) and all(len(c) == 13 for c in km["client_id"])
+    assert set(km["client_id"]) >= set(code.values()) and all(len(c) == 17 for c in km["client_id"])
 
 
 def test_evaluation_suppresses_small_cells_and_is_audited(world):
