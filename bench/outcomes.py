@@ -21,6 +21,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def main(argv: list[str]) -> None:
     url = os.environ.get("OUTCOMES_BENCH_DATABASE_URL", DEFAULT_URL)
     _ensure_database(url)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "PEERPATH_VAR_DIR": os.environ.get("PEERPATH_VAR_DIR", "/tmp/peerpath-bench-outcomes-var")}
+           "PEERPATH_VAR_DIR": os.environ.get("PEERPATH_VAR_DIR", str(Path(tempfile.gettempdir()) / "peerpath-bench-outcomes-var"))}
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv], env=env, cwd=BASE_DIR, check=True)
 
 
@@ -92,6 +93,7 @@ def _insert(cursor: Any, model: Any, given: dict[str, str], source: str, params:
 
 
 def _load() -> dict[str, Any]:
+    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
     from peerpath.accounts.models import StaffMember
@@ -100,14 +102,15 @@ def _load() -> dict[str, Any]:
     from peerpath.core.models import Organisation, Team
     from peerpath.outcomes.models import ComparisonEnrolment, ServiceEvent
 
+    unusable = make_password(None)  # bench staff never sign in
     started = time.perf_counter()
     with transaction.atomic():  # all or nothing: a failed load leaves no partial organisation behind
         org = Organisation.objects.create(name="Bench outcomes", slug=ORG_SLUG)
         teams = [Team.objects.create(organisation=org, name=f"Bench team {i}", team_type=["act", "inpatient", "community",
                  "emergency", "outpatient"][i % 5]) for i in range(N_TEAMS)]
-        StaffMember.objects.create(username="bench-leader", organisation=org, role="leader", password="!")
+        StaffMember.objects.create(username="bench-leader", organisation=org, role="leader", password=unusable)
         peers = StaffMember.objects.bulk_create([
-            StaffMember(username=f"bench-peer-{i}", organisation=org, role="peer", password="!") for i in range(N_PEERS)])
+            StaffMember(username=f"bench-peer-{i}", organisation=org, role="peer", password=unusable) for i in range(N_PEERS)])
         peer0, team0 = peers[0].pk, teams[0].pk
         # Row r = 0..99,999 → client id = base + r. r % 10 < 7: peer support (r % 50 == 1: ended after 10 days →
         # comparison); 7: referral declined (comparison); 8, 9: registered usual care. Index date = today − (30 + r·7919 mod 1000).

@@ -333,15 +333,19 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     import statsmodels.api as sm
 
     frame = canonical_order(frame, ["client_id", "period"])
+    treated = frame["group"].to_numpy() == "peer"
+    post = frame["period"].to_numpy() == "post"
+    clusters = pd.factorize(frame["client_id"])[0]
+    outcome = frame["outcome"].to_numpy(float)
     cells: dict[str, dict[str, Any]] = {}
     small = False
-    for group in GROUPS:
-        for period in PERIODS:
-            part = frame[(frame["group"] == group) & (frame["period"] == period)]
-            n = part["client_id"].nunique()
+    for group, in_group in (("peer", treated), ("comparison", ~treated)):
+        for period, in_period in (("pre", ~post), ("post", post)):
+            mask = in_group & in_period
+            n = len(np.unique(clusters[mask]))
             small = small or n < min_cell
             cells[f"{group}_{period}"] = {"n": _count(n, min_cell),
-                                          "mean": _round(part["outcome"].mean()) if n >= min_cell else None}
+                                          "mean": _round(outcome[mask].mean()) if n >= min_cell else None}
     result: dict[str, Any] = {
         "method": "Difference in differences: OLS of outcome on a constant, group, period and their interaction "
                   "(statsmodels), standard errors clustered by client; estimate = interaction coefficient.",
@@ -352,17 +356,15 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     if small:
         result["suppressed"] = True
         return result
-    treated = (frame["group"] == "peer").to_numpy(float)
-    post = (frame["period"] == "post").to_numpy(float)
-    design = pd.DataFrame({"const": 1.0, "treated": treated, "post": post, "treated:post": treated * post})
-    clusters = pd.factorize(frame["client_id"])[0]
-    fit = sm.OLS(frame["outcome"].to_numpy(float), design).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    t, p = treated.astype(float), post.astype(float)
+    design = pd.DataFrame({"const": 1.0, "treated": t, "post": p, "treated:post": t * p})
+    fit = sm.OLS(outcome, design).fit(cov_type="cluster", cov_kwds={"groups": clusters})
     term = "treated:post"
     low, high = fit.conf_int(0.05).loc[term]
     result["estimate"] = {
         "did": _round(fit.params[term]), "se": _round(fit.bse[term]), "ci": [_round(low), _round(high)],
         "p_value": _p(fit.pvalues[term]), "n_observations": int(fit.nobs),
-        "n_clients": int(frame["client_id"].nunique()),
+        "n_clients": int(clusters.max() + 1),
     }
     return result
 

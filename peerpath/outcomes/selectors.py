@@ -287,13 +287,13 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
 def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple[dict[str, pd.DataFrame], Callable[[], pd.DataFrame]]:
     """The km, prepost and did datasets, and a function that completes the cost dataset (it waits for the
     peer-minutes query, which may still be running on its own connection)."""
+    peer_minutes = _start_peer_minutes(organisation_id)  # first: it runs while the rest is built
     today = today or timezone.localdate()
     members = cohort_members(organisation_id=organisation_id, cohort=cohort, today=today)
     members["client_code"] = pseudonyms(organisation_id, members["client_id"].to_numpy())
     today_ts = pd.Timestamp(today)
     members["followed_days"] = (today_ts - members["index_date"]).dt.days.astype(float)
 
-    peer_minutes = _start_peer_minutes(organisation_id)
     events = _events(organisation_id)
     events = events.merge(members[["client_id", "index_date"]], on="client_id", how="inner")
 
