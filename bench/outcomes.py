@@ -291,6 +291,9 @@ def child(argv: list[str]) -> None:
                    "met": full_median < 3.0 and full_median / raw_median <= 3.0},
         "raw_sql_result": [dict(zip(["group", "n", "readmitted", "days_pre", "days_post", "ed_pre", "ed_post", "peer_minutes"],
                                     [r[0], r[1], r[2], *[round(float(v), 3) for v in r[3:]]], strict=True)) for r in raw_rows],
+        # The evaluation and the raw SQL must agree on the cohort and the number re-admitted.
+        "consistent_with_raw_sql": all(
+            results["cohort"]["n"][row[0]] == row[1] and results["km"]["groups"][row[0]]["events"] == row[2] for row in raw_rows),
         "evaluation_summary": {
             "n": results["cohort"]["n"], "logrank": results["km"]["logrank"],
             "did": results["did"]["estimate"], "net_saving_per_person_year": results["cost"]["net_saving_per_person_year"],

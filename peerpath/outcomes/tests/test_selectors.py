@@ -107,3 +107,64 @@ def test_evaluation_suppresses_small_cells_and_is_audited(world):
     small, small_data = selectors.evaluation_for(world.b.users["leader"], cohort=selectors.Cohort())
     assert small["km"]["groups"]["peer"] == {"n": None, "suppressed": True}
     assert not selectors.dataset_allowed(small_data)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_peer_minutes_query_gives_the_same_datasets():
+    """Outside a transaction on PostgreSQL the peer-minutes query runs on its own connection; the result
+    must equal the sequential one (on SQLite both paths are sequential)."""
+    from django.db import connection, transaction
+
+    from peerpath.care.tests.factories import EncounterFactory
+    from peerpath.testing.fixtures import build_org_world
+
+    org = build_org_world("t")
+    cohorts = build_cohorts(org, n_peer=3, n_comparison=2, peer_readmit_days=[15])
+    for client in cohorts["peer"]:
+        EncounterFactory(peer=org.users["peer"], clients=[client], duration_minutes=45)
+    assert not connection.in_atomic_block
+    parallel = selectors.build_datasets(organisation_id=org.organisation.pk, cohort=selectors.Cohort())
+    with transaction.atomic():
+        sequential = selectors.build_datasets(organisation_id=org.organisation.pk, cohort=selectors.Cohort())
+    for kind in ("km", "did", "cost"):
+        assert parallel[kind].equals(sequential[kind]), kind
+    assert (parallel["cost"].loc[parallel["cost"]["group"] == "peer", "peer_hours"] > 0).all()
+
+
+def test_prepost_pairs_first_intake_with_latest_later_score(world, monkeypatch):
+    """Uses the measures app's documented selector; a stand-in here, so this holds before that app lands."""
+    import sys
+    import types
+
+    org = world.a
+    cohorts = build_cohorts(org, n_peer=2, n_comparison=1)
+    a, b = cohorts["peer"]
+    c = cohorts["comparison"][0]
+    rows = [
+        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 18},
+        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 12},
+        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "discharge", "completed_at": "2026-04-01T10:00Z", "total_score": 7},
+        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "intake", "completed_at": "2026-03-01T10:00Z", "total_score": 20},
+        {"client_id": b.pk, "instrument__code": "GAD-7", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 11},
+        {"client_id": b.pk, "instrument__code": "QPR-15", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 30},
+        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 9},
+        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "followup", "completed_at": "2026-03-01T10:00Z", "total_score": None},
+        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 6},
+    ]
+    calls = []
+
+    def scored_administrations(*, organisation_id, client_ids=None):
+        calls.append((organisation_id, sorted(client_ids)))
+        return [r for r in rows if client_ids is None or r["client_id"] in client_ids]
+
+    fake = types.ModuleType("peerpath.measures.selectors")
+    fake.scored_administrations = scored_administrations
+    monkeypatch.setitem(sys.modules, "peerpath.measures.selectors", fake)
+    data = selectors.build_datasets(organisation_id=org.organisation.pk, cohort=selectors.Cohort())["prepost"]
+    code = {x.pk: selectors.pseudonym(org.organisation.pk, x.pk) for x in (a, b, c)}
+    got = {(r.client_id, r.measure): (r.group, r.pre, r.post) for r in data.itertuples()}
+    assert got == {
+        (code[a.pk], "PHQ-9"): ("peer", 18.0, 7.0),  # first intake, latest later score
+        (code[c.pk], "GAD-7"): ("comparison", 9.0, 6.0),  # an unscored follow-up is skipped
+    }
+    assert calls[0][0] == org.organisation.pk
