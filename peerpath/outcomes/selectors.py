@@ -189,7 +189,7 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         if connection.vendor == "postgresql":
             first_days = _days(r_first)
         else:
-            local = pd.to_datetime(list(r_first), utc=True).tz_convert(tz)
+            local = pd.to_datetime(list(r_first), utc=True, format="ISO8601").tz_convert(tz)
             first_days = local.tz_localize(None).normalize().to_numpy().astype("datetime64[D]")
         frame = frame.join(pd.Series(first_days, index=pd.Index(r_ids, name="client_id"), name="referral_index"))
     else:

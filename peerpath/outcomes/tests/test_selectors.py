@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from peerpath.clients.models import Referral
 from peerpath.clients.tests.factories import ClientFactory, MatchFactory, ReferralFactory
 from peerpath.core.models import AuditEvent
 from peerpath.outcomes import selectors
@@ -18,6 +19,8 @@ def test_cohort_groups_and_index_dates(world):
     cohorts = build_cohorts(org, n_peer=2, n_comparison=2)
     declined = ClientFactory(team=org.team)
     ReferralFactory(client=declined, referred_by=org.users["clinician"], status="declined")
+    # A timestamp without microseconds beside ones with them (the demo data has both).
+    Referral.objects.filter(client=declined).update(created_at=dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC))
     short = ClientFactory(team=org.team)
     ReferralFactory(client=short, referred_by=org.users["clinician"], status="closed")
     MatchFactory(client=short, peer=org.users["peer"], started_on=today - dt.timedelta(days=100),
@@ -29,6 +32,8 @@ def test_cohort_groups_and_index_dates(world):
     assert groups[cohorts["peer"][0].pk] == "peer"
     assert groups[cohorts["comparison"][0].pk] == "comparison"
     assert groups[declined.pk] == "comparison"  # referred, never matched
+    index = dict(zip(members["client_id"], members["index_date"], strict=True))
+    assert index[declined.pk].date() == dt.date(2026, 1, 1)
     assert groups[short.pk] == "comparison"  # peer support ended within 30 days
     assert groups[org.client.pk] == "peer"  # the fixture's ongoing match
     assert future.pk not in groups  # starts in the future
