@@ -58,6 +58,7 @@ class CredentialFactory(factory.django.DjangoModelFactory):
 class SupervisionSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SupervisionSession
+        skip_postgeneration_save = True
 
     organisation = factory.LazyAttribute(lambda o: o.led_by.organisation)
     kind = "individual"
