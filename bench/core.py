@@ -37,7 +37,7 @@ RESULT = BASE_DIR / "bench" / "results" / "core.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/peerpath_bench_core"
 N_CLIENTS, N_ENCOUNTERS, N_STAFF, N_PEERS, N_TEAMS, CASELOAD = 100_000, 1_000_000, 1_000, 800, 20, 25
 LOAD_PEERS, CONNECTIONS, THREADS = 32, 32, 2
-SECRET = "bench-core-secret-key-not-for-production-use-0123456789abcdef"
+SECRET = "bench-core-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105 (throwaway bench server)
 ORG_SLUG = "bench-core"
 
 
