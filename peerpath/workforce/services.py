@@ -312,7 +312,7 @@ def _threshold_bands(today: date) -> list[tuple[int, date, date]]:
     return bands
 
 
-def scan_credential_reminders(*, today: date | None = None, chunk_size: int = 2000) -> int:
+def scan_credential_reminders(*, today: date | None = None, chunk_size: int = 2000, email: bool = True) -> int:
     """Send the due reminders (90/30/7 days before expiry) in the app and by email. Streams the candidates by
     keyset pagination; the unique (credential, expiry, threshold) row makes a second send impossible.
     Returns the number of reminders sent."""
@@ -333,7 +333,8 @@ def scan_credential_reminders(*, today: date | None = None, chunk_size: int = 20
                 break
             last_pk = rows[-1][0]
             sent += _send_reminder_chunk(rows, threshold)
-    _send_pending_emails()
+    if email:
+        _send_pending_emails()
     return sent
 
 
@@ -428,7 +429,7 @@ def supervision_record(*, actor: StaffMember, kind: str, held_on: date, attendee
     return session
 
 
-def scan_supervision_overdue(*, today: date | None = None) -> int:
+def scan_supervision_overdue(*, today: date | None = None, email: bool = True) -> int:
     """Alert each overdue peer's supervisors once per due date (in the app and by email)."""
     today = today or timezone.localdate()
     sent = 0
@@ -448,7 +449,7 @@ def scan_supervision_overdue(*, today: date | None = None) -> int:
             except IntegrityError:
                 continue
             emails = [s.email for s in recipients if s.email]
-            if emails:
+            if emails and email:
                 EmailMessage(subject=_("Supervision overdue"), body=text, from_email=settings.DEFAULT_FROM_EMAIL,
                              to=emails).send()
             sent += 1
