@@ -103,10 +103,9 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
             topics = [] if person.username == "clinician" else ["for_staff"]
         else:
             topics = []
-        for topic in topics:
-            completions.append(TrainingCompletion(
-                organisation=org, staff=person, course=courses[topic], hours=courses[topic].hours,
-                completed_on=today - timedelta(days=rng.randint(20, 600))))
+        completions.extend(TrainingCompletion(
+            organisation=org, staff=person, course=courses[topic], hours=courses[topic].hours,
+            completed_on=today - timedelta(days=rng.randint(20, 600))) for topic in topics)
     TrainingCompletion.objects.bulk_create(completions)
 
     # ---- credentials: most current, some expiring soon, one lapsed
