@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -119,30 +121,29 @@ def goal_add(request: AuthedRequest, client_id: int) -> HttpResponse:
     return _plan_with_errors(request, client, recovery_plan, goal_form=form)
 
 
+def _goal_form_action(request: AuthedRequest, goal_id: int, form_class: type, service: Any, done: str, failed: str) -> HttpResponse:
+    """A small form posted from the plan page about one goal; the outcome is shown as a message."""
+    goal = selectors.goal_get_for(request.user, goal_id)
+    form = form_class(request.POST)
+    result = call_service(form, service, actor=request.user, goal=goal, **form.cleaned_data) if form.is_valid() else None
+    if result is not None:
+        messages.success(request, done)
+    else:
+        messages.error(request, failed)
+    return redirect("care:plan", client_id=goal.plan.client_id)
+
+
 @require_POST
 @allow(PLAN_WRITERS)
 def goal_progress(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_get_for(request.user, goal_id)
-    form = GoalProgressForm(request.POST)
-    updated = call_service(form, services.goal_update, actor=request.user, goal=goal, **form.cleaned_data) if form.is_valid() else None
-    if updated is not None:
-        messages.success(request, _("Progress saved."))
-    else:
-        messages.error(request, _("Progress must be a number from 0 to 100."))
-    return redirect("care:plan", client_id=goal.plan.client_id)
+    return _goal_form_action(request, goal_id, GoalProgressForm, services.goal_update,
+                             _("Progress saved."), _("Progress must be a number from 0 to 100."))
 
 
 @require_POST
 @allow(PLAN_WRITERS)
 def step_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
-    goal = selectors.goal_get_for(request.user, goal_id)
-    form = StepForm(request.POST)
-    step = call_service(form, services.goal_step_add, actor=request.user, goal=goal, **form.cleaned_data) if form.is_valid() else None
-    if step is not None:
-        messages.success(request, _("Step added."))
-    else:
-        messages.error(request, _("Describe the step."))
-    return redirect("care:plan", client_id=goal.plan.client_id)
+    return _goal_form_action(request, goal_id, StepForm, services.goal_step_add, _("Step added."), _("Describe the step."))
 
 
 @require_POST
