@@ -114,6 +114,30 @@ def service_event_import(request: HttpRequest, payload: ImportIn) -> dict[str, A
             "problems": [{"row": p.row, "column": p.column, "reason": str(p.reason)} for p in result.problems]}
 
 
+class ComparisonEnrolmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: StrictInt
+    index_date: date
+    note: str = Field("", max_length=200)
+
+
+class ComparisonEnrolmentOut(Schema):
+    client_id: int
+    index_date: date
+    note: str
+
+
+@router.post("/comparison-enrolments", response={200: ComparisonEnrolmentOut, **ERRORS}, url_name="outcomes_comparison_enrol")
+def comparison_enrol(request: HttpRequest, payload: ComparisonEnrolmentIn) -> dict[str, Any]:
+    """Register a client who has not had peer support as usual care (the comparison group), followed from ``index_date``."""
+    user = request.auth  # type: ignore[attr-defined]
+    _require(user, services.ENROL_ROLES)
+    client = selectors.client_for(user, payload.client_id, audit=False)
+    enrolment = services.comparison_enrol(actor=user, client=client, index_date=payload.index_date, note=payload.note)
+    return {"client_id": enrolment.client_id, "index_date": enrolment.index_date, "note": enrolment.note}
+
+
 class CohortQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 

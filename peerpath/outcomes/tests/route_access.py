@@ -41,4 +41,6 @@ ROUTES = [
     Route("api:outcomes_service_event_withdraw", allowed=ENTRY | IMPORTERS, method="POST", kwargs=_event, data=lambda w: {}),
     Route("api:outcomes_service_event_import", allowed=IMPORTERS, method="POST", data=_csv),
     Route("api:outcomes_evaluation", allowed=EVALUATORS),
+    Route("api:outcomes_comparison_enrol", allowed={"leader"}, method="POST", org_bound=True,
+          data=lambda w: {"client_id": w.a.unmatched_client.pk, "index_date": "2026-01-05"}),
 ]

@@ -78,3 +78,22 @@ def test_evaluation_json(world, api_client):
     assert http.get("/api/v1/outcomes/evaluation", {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 400
     assert http.get("/api/v1/outcomes/evaluation", {"language": "fr"}).status_code == 422
     assert http.get("/api/v1/outcomes/evaluation", {"team_id": world.b.team.pk}).status_code == 400
+
+
+def test_leader_registers_a_usual_care_client(world, api_client):
+    from peerpath.outcomes.models import ComparisonEnrolment
+
+    http = api_client(world.a.users["leader"])
+    response = http.post("/api/v1/outcomes/comparison-enrolments",
+                         {"client_id": world.a.unmatched_client.pk, "index_date": "2026-01-05", "note": "Declined peer support"},
+                         content_type="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"client_id": world.a.unmatched_client.pk, "index_date": "2026-01-05", "note": "Declined peer support"}
+    matched = http.post("/api/v1/outcomes/comparison-enrolments", {"client_id": world.a.client.pk, "index_date": "2026-01-05"},
+                        content_type="application/json")
+    assert matched.status_code == 400 and matched.json()["errors"][0]["field"] == "client"
+    denied = api_client(world.a.users["evaluator"]).post(
+        "/api/v1/outcomes/comparison-enrolments", {"client_id": world.a.unmatched_client.pk, "index_date": "2026-01-06"},
+        content_type="application/json")
+    assert denied.status_code == 403
+    assert ComparisonEnrolment.objects.get().index_date.isoformat() == "2026-01-05"
