@@ -126,12 +126,14 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
     # ---- supervision: individual sessions every 3–4 weeks, monthly group sessions, one overdue peer
     supervisors = by_role[Role.SUPERVISOR] or by_role[Role.LEADER]
     topics = ["boundaries", "self_disclosure", "power", "stress", "role_drift", "ethics"]
-    for i, peer in enumerate(peers):
+    overdue = next((p for p in peers if p.username != "peer" and main
+                    and selectors.is_supervisor_of(ctx.staff["supervisor"], p)), peers[-1] if peers else None)
+    for peer in peers:
         mine = [s for s in supervisors if set(s.memberships.values_list("team_id", flat=True))
                 & set(peer.memberships.values_list("team_id", flat=True))] or supervisors
         if not mine:
             continue
-        last_gap = 45 if i == 2 else rng.randint(3, 25)
+        last_gap = 45 if peer == overdue else rng.randint(3, 25)
         day = today - timedelta(days=last_gap)
         while day > today - timedelta(days=180):
             session = SupervisionSession.objects.create(
@@ -147,7 +149,7 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
                 organisation=org, kind="group", held_on=today - timedelta(days=30 * month + 4), led_by=supervisors[0],
                 topics=["boundaries", "stress"] if month % 2 else ["power", "ethics"],
                 notes="Group supervision: shared situations and how each of us handled them.")
-            session.attendees.set([p for j, p in enumerate(peers) if j != 2])
+            session.attendees.set([p for p in peers if p != overdue])
 
     if not main:
         _pay(org, staff, rng)
