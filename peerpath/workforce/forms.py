@@ -52,7 +52,8 @@ class RoleDefinitionForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ROLE_TEMPLATE if name != "pay_band"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"title": _("Peer support worker"), **ROLE_TEMPLATE})
+        if kwargs.get("instance") is None:
+            kwargs.setdefault("initial", {"title": _("Peer support worker"), **ROLE_TEMPLATE})
         super().__init__(*args, **kwargs)
 
 

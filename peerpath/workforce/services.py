@@ -140,6 +140,24 @@ def role_definition_new_version(*, actor: StaffMember, definition: RoleDefinitio
     return role_definition_create(actor=actor, title=definition.title, team_type=definition.team_type, **fields)
 
 
+def role_definition_update(*, actor: StaffMember, definition: RoleDefinition, team_type: str = "",
+                           **fields: Any) -> RoleDefinition:
+    """Change the text of a draft (a version in consultation or active is frozen; start a new version)."""
+    _require(actor, ROLE_DEFINITION_AUTHORS)
+    _same_org(actor, definition)
+    if definition.status != RoleDefinitionStatus.DRAFT:
+        raise ServiceError(_("Only a draft can be changed; start a new version."), field="status")
+    values = {name: _text(fields.get(name, getattr(definition, name)), name, required=name != "generic_duties")
+              for name in ROLE_TEXT_FIELDS}
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(definition, name, value)
+        definition.team_type = _text(team_type, "team_type", required=False, max_length=20)
+        definition.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=definition)
+    return definition
+
+
 def role_definition_send(*, actor: StaffMember, definition: RoleDefinition,
                          reviewers: dict[str, list[StaffMember]]) -> RoleDefinition:
     """Send a draft for consultation to named people in each of the three groups (all three are required)."""

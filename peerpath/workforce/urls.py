@@ -11,6 +11,7 @@ urlpatterns = [
     path("roles/", views.role_list, name="role_list"),
     path("roles/new/", views.role_create, name="role_create"),
     path("roles/<int:pk>/", views.role_detail, name="role_detail"),
+    path("roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
     path("roles/<int:pk>/send/", views.role_send, name="role_send"),
     path("roles/<int:pk>/approve/", views.role_approve, name="role_approve"),
     path("roles/<int:pk>/comment/", views.role_comment, name="role_comment"),

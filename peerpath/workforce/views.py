@@ -99,6 +99,27 @@ def role_create(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/role_form.html", {"form": form}, status=status)
 
 
+@allow({Role.LEADER})
+def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    definition = selectors.role_definition_for(request.user, pk)
+    if definition.status != RoleDefinitionStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed; start a new version."))
+        return redirect("workforce:role_detail", pk=pk)
+    form = forms.RoleDefinitionForm(request.POST or None, instance=definition)
+    del form.fields["title"]
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "title"}
+        try:
+            services.role_definition_update(actor=request.user, definition=definition, **data)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("workforce:role_detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workforce/role_form.html", {"form": form, "definition": definition}, status=status)
+
+
 @allow(ALL_ROLES)
 def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user

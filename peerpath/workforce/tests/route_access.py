@@ -82,6 +82,7 @@ ROUTES = [
     Route("workforce:role_list", allowed=ALL),
     Route("workforce:role_create", allowed={"leader"}),
     Route("workforce:role_detail", allowed=ALL, kwargs=_definition),
+    Route("workforce:role_edit", allowed={"leader"}, kwargs=_definition),
     Route("workforce:role_send", allowed={"leader"}, method="POST", kwargs=_definition, data=lambda w: {},
           ok=frozenset({302})),
     Route("workforce:role_approve", allowed=REVIEWERS, method="POST", kwargs=_in_consultation, data=lambda w: {},

@@ -45,6 +45,10 @@ def test_role_definition_journey_through_the_pages(world, login):
     response = leader.post(reverse("workforce:role_create"), data)
     definition = RoleDefinition.objects.get(title="Peer worker")
     assert response.status_code == 302 and definition.status == "draft"
+    edited = leader.post(reverse("workforce:role_edit", args=[definition.pk]), {**data, "pay_band": "Band 4A"})
+    definition.refresh_from_db()
+    assert edited.status_code == 302 and definition.pay_band == "Band 4A"
+    RoleDefinition.objects.filter(pk=definition.pk).update(pay_band="Band 4")
     response = leader.post(reverse("workforce:role_send", args=[definition.pk]),
                            {"peers": [world.a.users["peer"].pk], "team_leaders": [world.a.users["supervisor"].pk],
                             "staff": [world.a.users["clinician"].pk]})
@@ -56,6 +60,9 @@ def test_role_definition_journey_through_the_pages(world, login):
         login(world.a.users[role]).post(reverse("workforce:role_approve", args=[definition.pk]))
     definition.refresh_from_db()
     assert definition.status == "active"
+    frozen = leader.post(reverse("workforce:role_edit", args=[definition.pk]), {**data, "pay_band": "Band 9"})
+    definition.refresh_from_db()
+    assert frozen.status_code == 302 and definition.pay_band == "Band 4"
     leader.post(reverse("workforce:role_new_version", args=[definition.pk]))
     v2 = RoleDefinition.objects.get(title="Peer worker", version=2)
     RoleDefinition.objects.filter(pk=v2.pk).update(pay_band="Band 5")
