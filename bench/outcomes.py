@@ -177,12 +177,9 @@ def _load() -> dict[str, Any]:
 
 
 def _load_measures(org: Any, base: int) -> int:
-    """300,000 measure responses (intake + follow-up PHQ-9 scores), if the measures app's tables exist."""
-    try:
-        from peerpath.measures.models import Administration  # noqa: F401
-    except ImportError:
-        return 0
-    return 0  # The measures schema was not available when this benchmark was written; see the report.
+    """300,000 measure responses — not loaded yet: the measures app had no tables when this benchmark was
+    written, so its schema (instruments, items, administrations) is unknown here. Returns how many were loaded."""
+    return 0
 
 
 RAW_SQL = """
@@ -262,6 +259,7 @@ def child(argv: list[str]) -> None:
         results, _datasets = selectors.evaluation_for(leader, cohort=selectors.Cohort())
         return results
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     raw()
     full()  # warm caches (both)
     raw_times, full_times, build_times = [], [], []
@@ -299,11 +297,13 @@ def child(argv: list[str]) -> None:
             "did": results["did"]["estimate"], "net_saving_per_person_year": results["cost"]["net_saving_per_person_year"],
         },
         "load": load,
-        "notes": ("Measure responses: the measures app's tables were not available when this ran, so the 300,000 "
-                  "responses were not loaded and pre/post is empty." if not counts["measure_responses"] else ""),
+        "notes": ("Measure responses: not loaded — the measures app's tables did not exist when this benchmark was "
+                  "written, so the 300,000 responses are missing and the pre/post part is empty." if not counts["measure_responses"] else ""),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                     "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-                    "postgresql": pg_version.split(" on ")[0]},
+                    "postgresql": pg_version.split(" on ")[0],
+                    # The machine is shared: a load average above the 2 cores means other work ran alongside.
+                    "load_average_1_5_15_min_before": load_before, "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     RESULT.parent.mkdir(parents=True, exist_ok=True)
