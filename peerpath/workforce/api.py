@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
@@ -59,12 +58,12 @@ def _credential_out(c: Any) -> dict[str, Any]:
 
 
 @router.get("/credentials", response={200: list[CredentialOut], **ERRORS}, url_name="workforce_credential_list")
-def credential_list(request: HttpRequest) -> list[dict[str, Any]]:
+def credential_list(request: Any) -> list[dict[str, Any]]:
     return [_credential_out(c) for c in selectors.credentials_for(request.auth)]
 
 
 @router.post("/credentials", response={201: CredentialOut, **ERRORS}, url_name="workforce_credential_create")
-def credential_create(request: HttpRequest, payload: CredentialIn) -> Status:
+def credential_create(request: Any, payload: CredentialIn) -> Status:
     user = request.auth
     staff = selectors.staff_for(user, payload.staff_id) if payload.staff_id else user
     data = payload.model_dump(exclude={"staff_id"})
@@ -79,7 +78,7 @@ class LapsedOut(Schema):
 
 @router.get("/staff/{staff_id}/credential-status", response={200: LapsedOut, **ERRORS},
             url_name="workforce_credential_status")
-def credential_status(request: HttpRequest, staff_id: int) -> dict[str, Any]:
+def credential_status(request: Any, staff_id: int) -> dict[str, Any]:
     staff = selectors.staff_for(request.auth, staff_id)
     return {"staff_id": staff.pk, "lapsed": selectors.credential_lapsed_for(staff)}
 
@@ -93,7 +92,7 @@ class SupervisionStatusOut(Schema):
 
 @router.get("/supervision/status", response={200: list[SupervisionStatusOut], **ERRORS},
             url_name="workforce_supervision_status")
-def supervision_status(request: HttpRequest) -> list[dict[str, Any]]:
+def supervision_status(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, {Role.PEER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
     return [{"peer_id": r.peer.pk, "last_session": r.last_session, "due_on": r.due_on, "overdue": r.overdue}
             for r in selectors.supervision_status_for(request.auth)]
@@ -128,13 +127,13 @@ def _boundary_out(c: Any) -> dict[str, Any]:
 
 
 @router.get("/boundaries", response={200: list[BoundaryOut], **ERRORS}, url_name="workforce_boundary_list")
-def boundary_list(request: HttpRequest) -> list[dict[str, Any]]:
+def boundary_list(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, {Role.PEER, Role.SUPERVISOR})
     return [_boundary_out(c) for c in selectors.boundaries_for(request.auth)]
 
 
 @router.post("/boundaries", response={201: BoundaryOut, **ERRORS}, url_name="workforce_boundary_create")
-def boundary_create(request: HttpRequest, payload: BoundaryIn) -> Status:
+def boundary_create(request: Any, payload: BoundaryIn) -> Status:
     consultation = services.boundary_raise(actor=request.auth, category=payload.category.value,
                                            question=payload.question)
     return Status(201, _boundary_out(consultation))
@@ -142,7 +141,7 @@ def boundary_create(request: HttpRequest, payload: BoundaryIn) -> Status:
 
 @router.post("/boundaries/{consultation_id}/respond", response={200: BoundaryOut, **ERRORS},
              url_name="workforce_boundary_respond")
-def boundary_respond(request: HttpRequest, consultation_id: int, payload: BoundaryRespondIn) -> dict[str, Any]:
+def boundary_respond(request: Any, consultation_id: int, payload: BoundaryRespondIn) -> dict[str, Any]:
     _require(request.auth, {Role.PEER, Role.SUPERVISOR})
     consultation = selectors.boundary_for(request.auth, consultation_id)
     consultation = services.boundary_respond(actor=request.auth, consultation=consultation,
@@ -162,7 +161,7 @@ class SurveyDoneOut(Schema):
 
 @router.post("/surveys/{round_id}/responses", response={201: SurveyDoneOut, **ERRORS},
              url_name="workforce_survey_submit")
-def survey_submit(request: HttpRequest, round_id: int, payload: SurveyIn) -> Status:
+def survey_submit(request: Any, round_id: int, payload: SurveyIn) -> Status:
     _require(request.auth, {Role.PEER})
     survey_round = selectors.survey_round_for(request.auth, round_id)
     services.survey_submit(actor=request.auth, survey_round=survey_round, answers=payload.answers)
@@ -178,7 +177,7 @@ class NotificationOut(Schema):
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS},
             url_name="workforce_notification_list")
-def notification_list(request: HttpRequest) -> list[dict[str, Any]]:
+def notification_list(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, ALL_ROLES)
     return [{"id": n.pk, "message": n.message, "link": n.link, "read": n.read_at is not None}
             for n in selectors.notifications_for(request.auth)[:100]]
@@ -192,14 +191,14 @@ class RoleDefinitionOut(Schema):
 
 
 @router.get("/roles", response={200: list[RoleDefinitionOut], **ERRORS}, url_name="workforce_role_list")
-def role_list(request: HttpRequest) -> list[dict[str, Any]]:
+def role_list(request: Any) -> list[dict[str, Any]]:
     return [{"id": d.pk, "title": d.title, "version": d.version, "status": d.status}
             for d in selectors.role_definitions_for(request.auth)]
 
 
 @router.post("/roles/{definition_id}/approve", response={200: RoleDefinitionOut, **ERRORS},
              url_name="workforce_role_approve")
-def role_approve(request: HttpRequest, definition_id: int) -> dict[str, Any]:
+def role_approve(request: Any, definition_id: int) -> dict[str, Any]:
     definition = selectors.role_definition_for(request.auth, definition_id)
     definition = services.role_definition_approve(actor=request.auth, definition=definition)
     return {"id": definition.pk, "title": definition.title, "version": definition.version,

@@ -91,7 +91,7 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
     act = next((t for t in teams if t.team_type == "act"), None)
     if act is not None:
         CourseRequirement.objects.create(organisation=org, course=courses["risk"], role=Role.PEER, team=act)
-    completions = []
+    completions: list[TrainingCompletion] = []
     for i, person in enumerate(staff):
         if person.role == Role.PEER:
             topics = [t for t in PEER_REQUIRED + ["risk", "social_skills"] if not (i % 4 == 1 and t == "crisis")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +58,7 @@ class RoleDefinitionForm(forms.ModelForm):
 
 
 class SendForm(forms.Form):
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         staff = _staff(organisation_id)
         for value, label in ReviewerGroup.choices:
@@ -84,10 +84,10 @@ class RequirementForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team (leave empty for every team)"), queryset=Team.objects.none(),
                                   required=False)
 
-    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(organisation_id=organisation_id, is_active=True)
-        self.fields["team"].queryset = Team.objects.filter(organisation_id=organisation_id, is_active=True)
+        cast(Any, self.fields["course"]).queryset = Course.objects.filter(organisation_id=organisation_id, is_active=True)
+        cast(Any, self.fields["team"]).queryset = Team.objects.filter(organisation_id=organisation_id, is_active=True)
 
 
 class CompletionForm(forms.Form):
@@ -98,10 +98,10 @@ class CompletionForm(forms.Form):
                                decimal_places=1, required=False)
     certificate = forms.FileField(label=_("Certificate (PDF, PNG or JPEG, up to 5 MB)"), required=False)
 
-    def __init__(self, *args: Any, staff_queryset: Any, organisation_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff_queryset: Any, organisation_id: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_queryset
-        self.fields["course"].queryset = Course.objects.filter(organisation_id=organisation_id, is_active=True)
+        cast(Any, self.fields["staff"]).queryset = staff_queryset
+        cast(Any, self.fields["course"]).queryset = Course.objects.filter(organisation_id=organisation_id, is_active=True)
 
 
 class CredentialForm(forms.Form):
@@ -118,7 +118,7 @@ class CredentialForm(forms.Form):
 
     def __init__(self, *args: Any, staff_queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_queryset
+        cast(Any, self.fields["staff"]).queryset = staff_queryset
 
 
 class SupervisionForm(forms.Form):
@@ -134,7 +134,7 @@ class SupervisionForm(forms.Form):
 
     def __init__(self, *args: Any, staff_queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = staff_queryset
+        cast(Any, self.fields["attendees"]).queryset = staff_queryset
 
 
 class BoundaryForm(forms.Form):

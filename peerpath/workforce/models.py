@@ -230,7 +230,8 @@ class SupervisionSession(OrganisationScoped):
     kind = models.CharField(_("kind"), max_length=20, choices=SupervisionKind.choices)
     held_on = models.DateField(_("held on"))
     led_by = models.ForeignKey(STAFF, on_delete=models.PROTECT, related_name="+")
-    attendees = models.ManyToManyField(STAFF, related_name="supervision_sessions", through="SupervisionAttendance")
+    attendees: models.ManyToManyField = models.ManyToManyField(STAFF, related_name="supervision_sessions",
+                                                                through="SupervisionAttendance")
     topics = models.JSONField(_("topics"), default=list)
     notes = models.TextField(_("notes"), blank=True)
     action_items = models.TextField(_("action items"), blank=True)

@@ -42,7 +42,7 @@ ORG_WIDE = frozenset({Role.LEADER, Role.ADMIN})
 
 # ------------------------------------------------------------------ people
 
-def supervisors_of(peer: StaffMember) -> QuerySet[StaffMember]:
+def supervisors_of(peer: Any) -> QuerySet[StaffMember]:
     """The supervisors of the peer's team(s)."""
     team_ids = peer.memberships.filter(is_active=True).values("team_id")
     return (StaffMember.objects.filter(organisation_id=peer.organisation_id, role=Role.SUPERVISOR, is_active=True,
@@ -128,7 +128,7 @@ def can_review(user: Any, definition: RoleDefinition) -> bool:
 def compare(a: RoleDefinition, b: RoleDefinition) -> list[dict[str, Any]]:
     names = ["purpose", "peer_functions", "generic_duties", "not_the_role", "team_type", "supervision_arrangement",
              "hours_and_flexibility", "pay_band", "record_access", "disclosure_control"]
-    return [{"label": RoleDefinition._meta.get_field(n).verbose_name, "a": getattr(a, n), "b": getattr(b, n),
+    return [{"label": getattr(RoleDefinition._meta.get_field(n), "verbose_name", n), "a": getattr(a, n), "b": getattr(b, n),
              "changed": getattr(a, n) != getattr(b, n)} for n in names]
 
 
@@ -187,7 +187,7 @@ def coverage(user: Any) -> list[CoverageRow]:
 
 # ------------------------------------------------------------------ supervision
 
-def policy_days(organisation_id: int) -> int:
+def policy_days(organisation_id: Any) -> int:
     policy = SupervisionPolicy.objects.filter(organisation_id=organisation_id, is_active=True).first()
     return policy.max_days_between_sessions if policy else 31
 
@@ -200,7 +200,7 @@ class SupervisionRow:
     overdue: bool
 
 
-def _status_rows(peers: QuerySet[StaffMember], organisation_id: int, today: date) -> list[SupervisionRow]:
+def _status_rows(peers: QuerySet[StaffMember], organisation_id: Any, today: date) -> list[SupervisionRow]:
     days = policy_days(organisation_id)
     peers = peers.annotate(last_session=Max("supervision_sessions__held_on",
                                             filter=Q(supervision_sessions__is_active=True)))
@@ -212,7 +212,7 @@ def _status_rows(peers: QuerySet[StaffMember], organisation_id: int, today: date
     return sorted(rows, key=lambda r: (not r.overdue, r.due_on))
 
 
-def supervision_status_for_org(organisation_id: int, *, today: date | None = None) -> list[SupervisionRow]:
+def supervision_status_for_org(organisation_id: Any, *, today: date | None = None) -> list[SupervisionRow]:
     peers = StaffMember.objects.filter(organisation_id=organisation_id, role=Role.PEER, is_active=True)
     return _status_rows(peers, organisation_id, today or timezone.localdate())
 
@@ -262,7 +262,7 @@ def _quarter(d: date) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
-def boundary_trend(organisation_id: int) -> dict[str, Any]:
+def boundary_trend(organisation_id: Any) -> dict[str, Any]:
     """Counts by quarter and category with cells under five suppressed (None)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for created, category in BoundaryConsultation.objects.filter(
@@ -309,10 +309,10 @@ def _summary(answer_sets: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def survey_results(survey_round: SurveyRound) -> dict[str, Any]:
-    by_team: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    by_team: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for team_id, answers in SurveyResponse.objects.filter(survey_round=survey_round).values_list("team_id", "answers"):
         by_team[team_id].append(answers)
-    teams = {t.pk: t.name for t in Team.objects.filter(pk__in=[k for k in by_team if k])}
+    teams: dict[Any, str] = {t.pk: t.name for t in Team.objects.filter(pk__in=[k for k in by_team if k])}
     everyone = [a for answers in by_team.values() for a in answers]
     team_rows = [{"team": teams.get(team_id, "—"), "summary": _summary(answers)}
                  for team_id, answers in sorted(by_team.items(), key=lambda kv: teams.get(kv[0], ""))]
@@ -334,7 +334,7 @@ HOURS_BANDS = [(Decimal(0), Decimal(20), "< 20"), (Decimal(20), Decimal(30), "20
                (Decimal(30), Decimal(35), "30–34.9"), (Decimal(35), Decimal(100), "35+")]
 
 
-def pay_equity(organisation_id: int) -> list[dict[str, Any]]:
+def pay_equity(organisation_id: Any) -> list[dict[str, Any]]:
     """Median pay per hour by hours band and role (peer vs every other role); groups under five hidden."""
     groups: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for role, pay, hours in EmploymentTerms.objects.filter(

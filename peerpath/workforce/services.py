@@ -111,14 +111,14 @@ def _hours(value: Any, field: str) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
-def notify(*, recipient: StaffMember, message: str, link: str = "") -> Notification:
+def notify(*, recipient: Any, message: str, link: str = "") -> Notification:
     return Notification.objects.create(organisation_id=recipient.organisation_id, recipient=recipient,
                                        message=message[:300], link=link)
 
 
 # ------------------------------------------------------------------ role definitions
 
-def role_definition_create(*, actor: StaffMember, title: str, team_type: str = "", **fields: Any) -> RoleDefinition:
+def role_definition_create(*, actor: Any, title: str, team_type: str = "", **fields: Any) -> RoleDefinition:
     _require(actor, ROLE_DEFINITION_AUTHORS)
     title = _text(title, "title", max_length=200)
     values = {name: _text(fields.get(name, ROLE_TEMPLATE[name]), name, required=name != "generic_duties")
@@ -133,14 +133,14 @@ def role_definition_create(*, actor: StaffMember, title: str, team_type: str = "
     return definition
 
 
-def role_definition_new_version(*, actor: StaffMember, definition: RoleDefinition) -> RoleDefinition:
+def role_definition_new_version(*, actor: Any, definition: RoleDefinition) -> RoleDefinition:
     _require(actor, ROLE_DEFINITION_AUTHORS)
     _same_org(actor, definition)
     fields = {name: getattr(definition, name) for name in ROLE_TEXT_FIELDS}
     return role_definition_create(actor=actor, title=definition.title, team_type=definition.team_type, **fields)
 
 
-def role_definition_update(*, actor: StaffMember, definition: RoleDefinition, team_type: str = "",
+def role_definition_update(*, actor: Any, definition: RoleDefinition, team_type: str = "",
                            **fields: Any) -> RoleDefinition:
     """Change the text of a draft (a version in consultation or active is frozen; start a new version)."""
     _require(actor, ROLE_DEFINITION_AUTHORS)
@@ -158,7 +158,7 @@ def role_definition_update(*, actor: StaffMember, definition: RoleDefinition, te
     return definition
 
 
-def role_definition_send(*, actor: StaffMember, definition: RoleDefinition,
+def role_definition_send(*, actor: Any, definition: RoleDefinition,
                          reviewers: dict[str, list[StaffMember]]) -> RoleDefinition:
     """Send a draft for consultation to named people in each of the three groups (all three are required)."""
     _require(actor, ROLE_DEFINITION_AUTHORS)
@@ -190,7 +190,7 @@ def role_definition_send(*, actor: StaffMember, definition: RoleDefinition,
     return definition
 
 
-def role_definition_comment(*, actor: StaffMember, definition: RoleDefinition, body: str) -> RoleDefinitionComment:
+def role_definition_comment(*, actor: Any, definition: RoleDefinition, body: str) -> RoleDefinitionComment:
     _same_org(actor, definition)
     if not selectors.can_review(actor, definition) and actor.role not in ROLE_DEFINITION_AUTHORS:
         raise NotAllowed(_("Only the people consulted can comment."))
@@ -201,7 +201,7 @@ def role_definition_comment(*, actor: StaffMember, definition: RoleDefinition, b
     return comment
 
 
-def role_definition_approve(*, actor: StaffMember, definition: RoleDefinition) -> RoleDefinition:
+def role_definition_approve(*, actor: Any, definition: RoleDefinition) -> RoleDefinition:
     _same_org(actor, definition)
     review = RoleDefinitionReview.objects.filter(definition=definition, reviewer=actor, is_active=True).first()
     if review is None:
@@ -228,7 +228,7 @@ def role_definition_approve(*, actor: StaffMember, definition: RoleDefinition) -
 
 # ------------------------------------------------------------------ training
 
-def course_create(*, actor: StaffMember, title: str, topic: str, hours: Any, description: str = "") -> Course:
+def course_create(*, actor: Any, title: str, topic: str, hours: Any, description: str = "") -> Course:
     _require(actor, CATALOGUE_EDITORS)
     title = _text(title, "title", max_length=200)
     if topic not in CourseTopic.values:
@@ -241,7 +241,7 @@ def course_create(*, actor: StaffMember, title: str, topic: str, hours: Any, des
     return course
 
 
-def course_require(*, actor: StaffMember, course: Course, role: str, team: Any = None) -> CourseRequirement:
+def course_require(*, actor: Any, course: Course, role: str, team: Any = None) -> CourseRequirement:
     _require(actor, CATALOGUE_EDITORS)
     _same_org(actor, course)
     if role not in Role.values:
@@ -268,7 +268,7 @@ def check_certificate(upload: Any) -> str:
     raise ServiceError(_("The certificate must be a PDF, PNG or JPEG file."), field="certificate")
 
 
-def completion_record(*, actor: StaffMember, staff: StaffMember, course: Course, completed_on: date,
+def completion_record(*, actor: Any, staff: StaffMember, course: Course, completed_on: date,
                       hours: Any = None, certificate: Any = None) -> TrainingCompletion:
     if staff.pk != actor.pk:
         _require(actor, TRAINING_RECORDERS, _("You can record only your own training."))
@@ -294,7 +294,7 @@ def completion_record(*, actor: StaffMember, staff: StaffMember, course: Course,
 
 # ------------------------------------------------------------------ credentials
 
-def credential_create(*, actor: StaffMember, staff: StaffMember, name: str, issuer: str, number: str = "",
+def credential_create(*, actor: Any, staff: StaffMember, name: str, issuer: str, number: str = "",
                       issued_on: date, expires_on: date, ce_hours_required: Any = 0,
                       ce_hours_earned: Any = 0) -> Credential:
     if staff.pk != actor.pk:
@@ -418,7 +418,7 @@ def _send_pending_emails(chunk_size: int = 500) -> int:
 
 # ------------------------------------------------------------------ supervision
 
-def supervision_record(*, actor: StaffMember, kind: str, held_on: date, attendees: list[StaffMember],
+def supervision_record(*, actor: Any, kind: str, held_on: date, attendees: list[StaffMember],
                        topics: list[str], notes: str = "", action_items: str = "") -> SupervisionSession:
     _require(actor, SUPERVISORS | {Role.PEER} if kind == SupervisionKind.PEER else SUPERVISORS,
              _("Only supervisors record supervision."))
@@ -476,7 +476,7 @@ def scan_supervision_overdue(*, today: date | None = None, email: bool = True) -
 
 # ------------------------------------------------------------------ boundary consultations
 
-def boundary_raise(*, actor: StaffMember, category: str, question: str) -> BoundaryConsultation:
+def boundary_raise(*, actor: Any, category: str, question: str) -> BoundaryConsultation:
     _require(actor, {Role.PEER}, _("Boundary consultations are raised by peer workers."))
     if category not in BoundaryCategory.values:
         raise ServiceError(_("Choose a category."), field="category")
@@ -491,7 +491,7 @@ def boundary_raise(*, actor: StaffMember, category: str, question: str) -> Bound
     return consultation
 
 
-def boundary_respond(*, actor: StaffMember, consultation: BoundaryConsultation, response: str,
+def boundary_respond(*, actor: Any, consultation: BoundaryConsultation, response: str,
                      close: bool = True) -> BoundaryConsultation:
     if not selectors.is_supervisor_of(actor, consultation.raised_by):
         raise NotAllowed(_("Only the peer's supervisor can respond."))
@@ -512,7 +512,7 @@ def boundary_respond(*, actor: StaffMember, consultation: BoundaryConsultation, 
 
 # ------------------------------------------------------------------ surveys
 
-def survey_round_create(*, actor: StaffMember, title: str, opens_on: date, closes_on: date) -> SurveyRound:
+def survey_round_create(*, actor: Any, title: str, opens_on: date, closes_on: date) -> SurveyRound:
     _require(actor, SURVEY_MANAGERS)
     title = _text(title, "title", max_length=200)
     if not isinstance(opens_on, date) or not isinstance(closes_on, date):
@@ -546,7 +546,7 @@ def clean_answers(answers: dict[str, Any]) -> dict[str, int | bool]:
     return cleaned
 
 
-def survey_submit(*, actor: StaffMember, survey_round: SurveyRound, answers: dict[str, Any]) -> None:
+def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, Any]) -> None:
     """Store the answers with no link to the person: a random key, the round and the team only.
     A separate receipt records *that* the person answered. Nothing is audited with the response's id."""
     _require(actor, {Role.PEER}, _("The pulse survey is for peer workers."))

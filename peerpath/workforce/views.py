@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerpath.core.access import ALL_ROLES, allow
+from peerpath.core.access import ALL_ROLES, AuthedRequest, allow
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import ServiceError
@@ -33,7 +33,7 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 # ------------------------------------------------------------------ home, profile, notifications
 
 @allow(ALL_ROLES)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "lapsed": selectors.credential_lapsed_for(user),
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @allow(ALL_ROLES)
-def profile(request: HttpRequest, staff_id: int) -> HttpResponse:
+def profile(request: AuthedRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_for(request.user, staff_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, target=staff)
     today = timezone.localdate()
@@ -59,7 +59,7 @@ def profile(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 @allow(ALL_ROLES)
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     items = list(selectors.notifications_for(request.user)[:100])
     if request.method == "POST":
         selectors.notifications_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -68,7 +68,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @allow(ORG_WIDE)
-def jobs(request: HttpRequest) -> HttpResponse:
+def jobs(request: AuthedRequest) -> HttpResponse:
     from django_q.models import Schedule
 
     context = {"runs": tasks.recent_runs(), "schedules": Schedule.objects.filter(name__in=list(tasks.SCHEDULES))}
@@ -78,14 +78,14 @@ def jobs(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ role definitions
 
 @allow(ALL_ROLES)
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthedRequest) -> HttpResponse:
     definitions = list(selectors.role_definitions_for(request.user))
     return render(request, "workforce/role_list.html", {"definitions": definitions,
                                                         "can_draft": request.user.role == Role.LEADER})
 
 
 @allow({Role.LEADER})
-def role_create(request: HttpRequest) -> HttpResponse:
+def role_create(request: AuthedRequest) -> HttpResponse:
     form = forms.RoleDefinitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +100,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
 
 
 @allow({Role.LEADER})
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.role_definition_for(request.user, pk)
     if definition.status != RoleDefinitionStatus.DRAFT:
         messages.error(request, _("Only a draft can be changed; start a new version."))
@@ -121,7 +121,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(ALL_ROLES)
-def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def role_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     definition = selectors.role_definition_for(user, pk)
     reviews = list(definition.reviews.filter(is_active=True).select_related("reviewer"))
@@ -141,7 +141,7 @@ def role_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @allow({Role.LEADER})
-def role_send(request: HttpRequest, pk: int) -> HttpResponse:
+def role_send(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.role_definition_for(request.user, pk)
     form = forms.SendForm(request.POST, organisation_id=request.user.organisation_id)
     if not form.is_valid():
@@ -159,7 +159,7 @@ def role_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @allow(ALL_ROLES)
-def role_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def role_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.role_definition_for(request.user, pk)
     try:
         services.role_definition_approve(actor=request.user, definition=definition)
@@ -172,7 +172,7 @@ def role_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @allow(ALL_ROLES)
-def role_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def role_comment(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.role_definition_for(request.user, pk)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
@@ -190,7 +190,7 @@ def role_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @allow({Role.LEADER})
-def role_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+def role_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
     definition = selectors.role_definition_for(request.user, pk)
     new = services.role_definition_new_version(actor=request.user, definition=definition)
     messages.success(request, _("A new draft version was created."))
@@ -198,25 +198,25 @@ def role_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(ALL_ROLES)
-def role_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+def role_compare(request: AuthedRequest, pk: int, other_pk: int) -> HttpResponse:
     a = selectors.role_definition_for(request.user, pk)
     b = selectors.role_definition_for(request.user, other_pk)
     return render(request, "workforce/role_compare.html", {"a": a, "b": b, "rows": selectors.compare(a, b)})
 
 
-def _print_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _print_context(request: AuthedRequest, pk: int) -> dict[str, Any]:
     definition = selectors.role_definition_for(request.user, pk)
     return {"definition": definition, "rows": selectors.compare(definition, definition),
             "reviews": definition.reviews.filter(is_active=True).select_related("reviewer")}
 
 
 @allow(ALL_ROLES)
-def role_print(request: HttpRequest, pk: int) -> HttpResponse:
+def role_print(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "workforce/role_print.html", _print_context(request, pk))
 
 
 @allow(ALL_ROLES)
-def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def role_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     context = _print_context(request, pk)
@@ -230,7 +230,7 @@ def role_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------ training
 
 @allow(ALL_ROLES)
-def training(request: HttpRequest) -> HttpResponse:
+def training(request: AuthedRequest) -> HttpResponse:
     user = request.user
     staff_qs = selectors.visible_staff(user) if user.role in services.TRAINING_RECORDERS else \
         selectors.visible_staff(user).filter(pk=user.pk)
@@ -255,7 +255,7 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 @allow(services.CATALOGUE_EDITORS)
-def catalogue_edit(request: HttpRequest) -> HttpResponse:
+def catalogue_edit(request: AuthedRequest) -> HttpResponse:
     user = request.user
     course_form = forms.CourseForm(request.POST if request.POST.get("form") == "course" else None)
     req_form = forms.RequirementForm(request.POST if request.POST.get("form") == "requirement" else None,
@@ -274,14 +274,14 @@ def catalogue_edit(request: HttpRequest) -> HttpResponse:
             _form_error(course_form if request.POST.get("form") == "course" else req_form, exc)
     from peerpath.workforce.models import CourseRequirement
 
-    requirements = CourseRequirement.objects.filter(organisation_id=user.organisation_id, is_active=True
+    requirements = CourseRequirement.objects.filter(organisation_id=user.organisation_id or 0, is_active=True
                                                     ).select_related("course", "team").order_by("course__title", "role")
     context = {"course_form": course_form, "req_form": req_form, "requirements": requirements}
     return render(request, "workforce/catalogue_edit.html", context, status=400 if request.method == "POST" else 200)
 
 
 @allow(MANAGERS)
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     rows = selectors.coverage(request.user)
     audit_record(actor=request.user, action=AuditAction.LIST, target_type="workforce.coverage")
     return render(request, "workforce/coverage.html", {"rows": rows,
@@ -289,19 +289,20 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @allow(ALL_ROLES)
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     completion = selectors.completion_for(request.user, pk)
     if not completion.certificate:
         raise Http404
     audit_record(actor=request.user, action=AuditAction.VIEW, target=completion, detail={"certificate": True})
-    return FileResponse(completion.certificate.open("rb"), content_type=completion.certificate_type,
-                        as_attachment=True, filename=completion.certificate.name.rsplit("/", 1)[-1])
+    response = FileResponse(completion.certificate.open("rb"), content_type=completion.certificate_type,
+                            as_attachment=True, filename=(completion.certificate.name or "certificate").rsplit("/", 1)[-1])
+    return response  # type: ignore[return-value]
 
 
 # ------------------------------------------------------------------ credentials
 
 @allow(ALL_ROLES)
-def credentials(request: HttpRequest) -> HttpResponse:
+def credentials(request: AuthedRequest) -> HttpResponse:
     user = request.user
     staff_qs = selectors.visible_staff(user) if user.role in services.CREDENTIAL_MANAGERS else \
         selectors.visible_staff(user).filter(pk=user.pk)
@@ -323,7 +324,7 @@ def credentials(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ supervision
 
 @allow(SUPERVISION_PAGE)
-def supervision(request: HttpRequest) -> HttpResponse:
+def supervision(request: AuthedRequest) -> HttpResponse:
     user = request.user
     can_record = user.role in services.SUPERVISORS
     form = forms.SupervisionForm(request.POST or None,
@@ -350,7 +351,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ boundaries
 
 @allow(BOUNDARY_ROLES)
-def boundaries(request: HttpRequest) -> HttpResponse:
+def boundaries(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = forms.BoundaryForm(request.POST or None) if user.role == Role.PEER else None
     if request.method == "POST":
@@ -369,7 +370,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
 
 
 @allow(BOUNDARY_ROLES)
-def boundary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def boundary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     consultation = selectors.boundary_for(user, pk)
     can_respond = selectors.is_supervisor_of(user, consultation.raised_by) and not consultation.closed_at
@@ -391,7 +392,7 @@ def boundary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(TREND_ROLES)
-def boundary_trend(request: HttpRequest) -> HttpResponse:
+def boundary_trend(request: AuthedRequest) -> HttpResponse:
     return render(request, "workforce/boundary_trend.html",
                   {"trend": selectors.boundary_trend(request.user.organisation_id)})
 
@@ -399,7 +400,7 @@ def boundary_trend(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ surveys and pay
 
 @allow(ALL_ROLES)
-def surveys(request: HttpRequest) -> HttpResponse:
+def surveys(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = forms.SurveyRoundForm(request.POST or None) if user.role in services.SURVEY_MANAGERS else None
     if request.method == "POST":
@@ -420,7 +421,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 
 
 @allow({Role.PEER})
-def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_answer(request: AuthedRequest, pk: int) -> HttpResponse:
     survey_round = selectors.survey_round_for(request.user, pk)
     form = forms.SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -435,12 +436,12 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _result_rows(summary: dict[str, Any] | None) -> list[tuple[str, Any]]:
+def _result_rows(summary: dict[str, Any] | None) -> list[tuple[Any, Any]]:
     return [(text, summary["means"][key] if summary else None) for key, text, _g in survey.AGREEMENT_ITEMS]
 
 
 @allow(ORG_WIDE)
-def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_results(request: AuthedRequest, pk: int) -> HttpResponse:
     survey_round = selectors.survey_round_for(request.user, pk)
     results = selectors.survey_results(survey_round)
     items = [text for _k, text, _g in survey.AGREEMENT_ITEMS]
@@ -459,7 +460,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(ORG_WIDE)
-def pay_equity(request: HttpRequest) -> HttpResponse:
+def pay_equity(request: AuthedRequest) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.VIEW, target_type="workforce.payequity")
     return render(request, "workforce/pay_equity.html", {"rows": selectors.pay_equity(request.user.organisation_id),
                                                           "min_cell": selectors.MIN_CELL})
