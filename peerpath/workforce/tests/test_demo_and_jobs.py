@@ -14,6 +14,7 @@ from peerpath.workforce.models import Credential, RoleDefinition, SurveyRound
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # the PostgreSQL wipe TRUNCATEs: not inside a test transaction
 def test_demo_covers_every_page_and_can_be_seeded_twice(settings, tmp_path):
     from peerpath.demo.seed import seed_demo
 
