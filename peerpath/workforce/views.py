@@ -17,7 +17,7 @@ from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.workforce import forms, selectors, services, survey, tasks
-from peerpath.workforce.models import ReviewerGroup, RoleDefinitionStatus
+from peerpath.workforce.models import ReviewerGroup, RoleDefinitionStatus, SupervisionTopic
 
 MANAGERS = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 ORG_WIDE = frozenset({Role.LEADER, Role.ADMIN})
@@ -276,7 +276,8 @@ def catalogue_edit(request: AuthedRequest) -> HttpResponse:
 
     requirements = CourseRequirement.objects.filter(organisation_id=user.organisation_id or 0, is_active=True
                                                     ).select_related("course", "team").order_by("course__title", "role")
-    context = {"course_form": course_form, "req_form": req_form, "requirements": requirements}
+    rows = [(r, Role(r.role).label if r.role in Role.values else r.role) for r in requirements]
+    context = {"course_form": course_form, "req_form": req_form, "requirements": rows}
     return render(request, "workforce/catalogue_edit.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -343,7 +344,9 @@ def supervision(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Supervision session recorded."))
                 return redirect("workforce:supervision")
-    context = {"status": selectors.supervision_status_for(user), "sessions": selectors.sessions_for(user)[:30],
+    topic_labels = dict(SupervisionTopic.choices)
+    sessions = [(s, [topic_labels.get(t, t) for t in s.topics]) for s in selectors.sessions_for(user)[:30]]
+    context = {"status": selectors.supervision_status_for(user), "sessions": sessions,
                "form": form, "policy_days": selectors.policy_days(user.organisation_id)}
     return render(request, "workforce/supervision.html", context, status=400 if form and form.errors else 200)
 

@@ -114,7 +114,8 @@ def test_supervision_page_shows_overdue_and_records_a_session(world, login):
         "kind": "individual", "held_on": today().isoformat(), "attendees": [peer.pk],
         "topics": ["boundaries", "stress"], "notes": "Checked in.", "action_items": "Read the boundaries guide."})
     assert response.status_code == 302
-    assert "On track" in http.get(reverse("workforce:supervision")).content.decode()
+    page = http.get(reverse("workforce:supervision")).content.decode()
+    assert "On track" in page and "Topics: Boundaries, Stress" in page
 
 
 def test_boundary_pages_for_peer_and_supervisor_only(world, login):
