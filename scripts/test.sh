@@ -10,7 +10,7 @@ bash scripts/browser-deps.sh
 echo "== lint"
 $BIN/ruff check .
 $BIN/lint-imports
-$BIN/mypy peerpath/core peerpath/accounts peerpath/clients peerpath/care peerpath/demo peerpath/lib config
+$BIN/mypy --follow-imports=silent peerpath/core peerpath/accounts peerpath/clients peerpath/care peerpath/demo peerpath/lib config
 
 echo "== tests on SQLite"
 env -u DATABASE_URL $BIN/pytest -n 2 -q "$@"
