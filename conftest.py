@@ -13,3 +13,33 @@ pytest_plugins = ["peerpath.testing.fixtures"]
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
+
+
+# Shipped reference data (instrument libraries, CFIR/ERIC tables) is loaded by data migrations, and a
+# transactional test's teardown flushes every table. Apps register an idempotent loader here
+# ("module:function", called with no arguments) so such tests start with that data present.
+SHIPPED_DATA_LOADERS = [
+    "peerpath.implementation.reference_data:load_installed",
+    "conftest:_load_shipped_instruments",
+]
+
+
+def _load_shipped_instruments():
+    from peerpath.measures.library import load_shipped
+    from peerpath.measures.models import Instrument
+
+    if not Instrument.objects.filter(organisation__isnull=True).exists():
+        load_shipped()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    for target in SHIPPED_DATA_LOADERS:
+        module, function = target.split(":")
+        getattr(import_module(module), function)()

@@ -4,6 +4,7 @@ Plus axe-core on the pages peers and clinicians live in."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
@@ -27,7 +28,7 @@ def test_refer_accept_record_and_read_the_note(live_server, browser):
     desk.select_option("#id_urgency", "soon")
     desk.click("text=Send referral")
     desk.wait_for_url("**/clients/referrals/*/")
-    assert desk.locator("text=Referral sent to the peer support team.").is_visible()
+    expect(desk.locator("text=Referral sent to the peer support team.")).to_be_visible()
     referral_url = desk.url
 
     phone_ctx = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
@@ -36,7 +37,7 @@ def test_refer_accept_record_and_read_the_note(live_server, browser):
     phone.goto(f"{live_server.url}/clients/referrals/?status=new")
     phone.click("text=Jamie Okoro")
     phone.click("text=Accept and take on this client")
-    assert phone.locator("text=Referral accepted.").is_visible()
+    expect(phone.locator("text=Referral accepted.")).to_be_visible()
 
     from peerpath.clients.models import Client
 
@@ -49,12 +50,12 @@ def test_refer_accept_record_and_read_the_note(live_server, browser):
     phone.fill("#id_note", "Talked about the first week home; agreed to try the Tuesday group.")
     phone.click("text=Save encounter")  # one tap
     phone.wait_for_url(f"**/clients/{jamie.pk}/")
-    assert phone.locator("text=Encounter saved.").is_visible()
+    expect(phone.locator("text=Encounter saved.")).to_be_visible()
 
     desk.goto(f"{live_server.url}/clients/{jamie.pk}/")
-    assert desk.locator("text=Talked about the first week home; agreed to try the Tuesday group.").is_visible()
+    expect(desk.locator("text=Talked about the first week home; agreed to try the Tuesday group.")).to_be_visible()
     desk.goto(referral_url)
-    assert desk.locator(".badge", has_text="Assigned to a peer").is_visible()
+    expect(desk.locator(".badge", has_text="Assigned to a peer")).to_be_visible()
     clinician_ctx.close()
     phone_ctx.close()
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
@@ -24,13 +25,13 @@ def test_peer_records_a_hospital_stay_on_a_phone(live_server, phone):
     phone.fill("#id_occurred_on", "2026-01-05")
     phone.fill("#id_ended_on", "2026-01-02")
     phone.click("button:has-text('Save')")
-    assert phone.locator("text=Discharge cannot be before admission.").is_visible()
+    expect(phone.locator("text=Discharge cannot be before admission.")).to_be_visible()
     assert ServiceEvent.objects.count() == 0
     phone.fill("#id_ended_on", "2026-01-12")
     phone.fill("#id_facility", "Ward 4")
     phone.click("button:has-text('Save')")
-    assert phone.locator("text=Service use recorded.").is_visible()
-    assert phone.locator("td", has_text="discharged 2026-01-12").is_visible()
+    expect(phone.locator("text=Service use recorded.")).to_be_visible()
+    expect(phone.locator("td", has_text="discharged 2026-01-12")).to_be_visible()
     assert ServiceEvent.objects.get().ended_on.isoformat() == "2026-01-12"
 
 
@@ -40,11 +41,11 @@ def test_evaluator_reads_the_evaluation(live_server, desktop, phone):
                   comparison_readmit_days=list(range(5, 75, 5)))
     sign_in(desktop, live_server, world.users["evaluator"].username, TEST_PASSWORD)
     desktop.goto(f"{live_server.url}/outcomes/evaluation/")
-    assert desktop.locator("h1", has_text="Evaluation of peer support").is_visible()
+    expect(desktop.locator("h1", has_text="Evaluation of peer support")).to_be_visible()
     assert desktop.locator("svg.chart").count() == 3
-    assert desktop.locator("caption", has_text="Numbers at risk").is_visible()
+    expect(desktop.locator("caption", has_text="Numbers at risk")).to_be_visible()
     # The peer group's 2 re-admissions are a small cell: hidden.
-    assert desktop.locator("abbr[title^='Fewer than 11 people']").first.is_visible()
+    expect(desktop.locator("abbr[title^='Fewer than 11 people']").first).to_be_visible()
     assert "Peerclient" not in desktop.content()
     assert serious_axe_violations(desktop) == []
     with desktop.expect_download() as download:
@@ -57,8 +58,8 @@ def test_evaluator_reads_the_evaluation(live_server, desktop, phone):
     phone.click("text=Show evaluation")
     phone.wait_for_url("**program=act**")
     # The comparison clients are on another (inpatient) team: none in the ACT program.
-    assert phone.locator("p", has_text="Peer support: 15 people. Comparison (usual care): 0 people.").is_visible()
-    assert phone.locator("text=No log-rank test: one of the groups is too small.").is_visible()
+    expect(phone.locator("p", has_text="Peer support: 15 people. Comparison (usual care): 0 people.")).to_be_visible()
+    expect(phone.locator("text=No log-rank test: one of the groups is too small.")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
@@ -72,7 +73,7 @@ def test_import_reports_bad_rows(live_server, desktop, tmp_path):
     desktop.goto(f"{live_server.url}/outcomes/service-use/import/")
     desktop.set_input_files("#id_file", str(path))
     desktop.click("button:has-text('Import')")
-    assert desktop.locator("text=1 of 2 rows imported; 1 rows refused.").is_visible()
+    expect(desktop.locator("text=1 of 2 rows imported; 1 rows refused.")).to_be_visible()
     row = desktop.locator("tr", has_text="Not a date")
     assert row.locator("td").nth(0).inner_text() == "3"
     assert serious_axe_violations(desktop) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
@@ -23,7 +24,7 @@ def test_peer_on_a_phone_boundary_question_and_anonymous_survey(live_server, pho
     survey_round = SurveyRoundFactory(organisation=world.organisation, title="Autumn pulse")
     sign_in(phone, live_server, world.users["peer"].username, TEST_PASSWORD)
     phone.goto(f"{live_server.url}/workforce/")
-    assert phone.locator("text=One of your credentials has lapsed.").is_visible()
+    expect(phone.locator("text=One of your credentials has lapsed.")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious_axe_violations(phone) == []
 
@@ -32,7 +33,7 @@ def test_peer_on_a_phone_boundary_question_and_anonymous_survey(live_server, pho
     phone.select_option("#id_category", "gift")
     phone.fill("#id_question", "Someone I support gave me a scarf she knitted.")
     phone.click("button:has-text('Send')")
-    assert phone.locator("text=Your supervisor has been asked.").is_visible()
+    expect(phone.locator("text=Your supervisor has been asked.")).to_be_visible()
     assert BoundaryConsultation.objects.count() == 1
 
     phone.goto(f"{live_server.url}/workforce/surveys/{survey_round.pk}/answer/")
@@ -43,7 +44,7 @@ def test_peer_on_a_phone_boundary_question_and_anonymous_survey(live_server, pho
         phone.check(f"input[name='{name}'][value='4']")
     phone.check("#id_stigma_coworkers")
     phone.click("button:has-text('Send anonymously')")
-    assert phone.locator("text=Your answers were saved without your name.").is_visible()
+    expect(phone.locator("text=Your answers were saved without your name.")).to_be_visible()
     assert SurveyReceipt.objects.count() == 1 and SurveyResponse.objects.count() == 1
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -51,11 +52,11 @@ def test_peer_on_a_phone_boundary_question_and_anonymous_survey(live_server, pho
     sign_in(desktop, live_server, world.users["supervisor"].username, TEST_PASSWORD)
     item = BoundaryConsultation.objects.get()
     desktop.goto(f"{live_server.url}/workforce/boundaries/{item.pk}/")
-    assert desktop.locator("text=Someone I support gave me a scarf").is_visible()
+    expect(desktop.locator("text=Someone I support gave me a scarf")).to_be_visible()
     assert serious_axe_violations(desktop) == []
     desktop.fill("#id_response", "A hand-made gift of small value is fine; mention it at supervision.")
     desktop.click("button:has-text('Save response')")
-    assert desktop.locator("text=Response saved.").is_visible()
+    expect(desktop.locator("text=Response saved.")).to_be_visible()
     item.refresh_from_db()
     assert item.closed_at is not None
     context.close()
@@ -73,5 +74,5 @@ def test_bad_certificate_is_refused_with_a_message(live_server, desktop, tmp_pat
     desktop.fill("#id_completed_on", today().isoformat())
     desktop.set_input_files("#id_certificate", str(bad))
     desktop.click("button:has-text('Save')")
-    assert desktop.locator("text=The certificate must be a PDF, PNG or JPEG file.").is_visible()
+    expect(desktop.locator("text=The certificate must be a PDF, PNG or JPEG file.")).to_be_visible()
     assert TrainingCompletion.objects.count() == 0

@@ -14,7 +14,7 @@ START_PAGE: dict[str, str] = {
     Role.PEER: "care:peer_home",
     Role.SUPERVISOR: "clients:referral_inbox",
     Role.CLINICIAN: "clients:client_list",
-    Role.LEADER: "clients:client_list",
+    Role.LEADER: "implementation:planning_home",
     Role.EVALUATOR: "accounts:profile",
     Role.ADMIN: "core:audit_search",
 }

@@ -59,7 +59,7 @@ def _wipe() -> None:
     """Remove every row of every Peerpath table (demo databases only)."""
     from django.apps import apps
 
-    models = [m for m in apps.get_models() if m._meta.app_label in {
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in {
         "core", "accounts", "clients", "care", "workforce", "measures", "outcomes", "implementation", "demo",
         "mfa", "account", "django_q",
     }]

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
+# Each part of the module keeps its own urls.py (no app_name there); names are prefixed by area.
 app_name = "implementation"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("peerpath.implementation.planning.urls")),
+    path("readiness/", include("peerpath.implementation.readiness.urls")),
+    path("cfir/", include("peerpath.implementation.ratings.urls")),
+    path("integration/", include("peerpath.implementation.integration.urls")),
+    path("report/", include("peerpath.implementation.report.urls")),
+]

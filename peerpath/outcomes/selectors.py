@@ -252,20 +252,25 @@ def _peer_minutes(organisation_id: int) -> pd.Series:
 
 
 def _start_peer_minutes(organisation_id: int) -> Callable[[], pd.Series]:
-    """Peer minutes per client: the slowest query (it sums every encounter). On PostgreSQL, outside a
-    transaction, it runs on its own connection while the rest of the datasets are built."""
+    """Peer minutes per client: the slowest query (it sums every encounter)."""
+    return _in_background(lambda: _peer_minutes(organisation_id))
+
+
+def _in_background(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Run a query on its own connection while the rest of the datasets are built (PostgreSQL, outside a
+    transaction); returns a function that waits for the result. Elsewhere it simply runs now."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        result = _peer_minutes(organisation_id)
+        result = work()
         return lambda: result
 
-    def work() -> pd.Series:
+    def run() -> Any:
         try:
-            return _peer_minutes(organisation_id)
+            return work()
         finally:
             connections["default"].close()  # this thread's own connection
 
     executor = ThreadPoolExecutor(max_workers=1)
-    future = executor.submit(work)
+    future = executor.submit(run)
     executor.shutdown(wait=False)
     return future.result
 
@@ -287,15 +292,16 @@ def build_datasets(*, organisation_id: int, cohort: Cohort, today: date | None =
 def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple[dict[str, pd.DataFrame], Callable[[], pd.DataFrame]]:
     """The km, prepost and did datasets, and a function that completes the cost dataset (it waits for the
     peer-minutes query, which may still be running on its own connection)."""
-    peer_minutes = _start_peer_minutes(organisation_id)  # first: it runs while the rest is built
+    peer_minutes = _start_peer_minutes(organisation_id)  # first: these run while the rest is built
+    prepost_pairs = _in_background(lambda: _prepost_pairs(organisation_id))
+    all_events = _in_background(lambda: _events(organisation_id))
     today = today or timezone.localdate()
     members = cohort_members(organisation_id=organisation_id, cohort=cohort, today=today)
     members["client_code"] = pseudonyms(organisation_id, members["client_id"].to_numpy())
     today_ts = pd.Timestamp(today)
     members["followed_days"] = (today_ts - members["index_date"]).dt.days.astype(float)
 
-    events = _events(organisation_id)
-    events = events.merge(members[["client_id", "index_date"]], on="client_id", how="inner")
+    events = all_events().merge(members[["client_id", "index_date"]], on="client_id", how="inner")
 
     # Time to first re-admission after the index date (censored today).
     admissions = events[events["kind"] == EventKind.ADMISSION]
@@ -335,7 +341,7 @@ def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple
     def finish_cost() -> pd.DataFrame:
         return _cost_frame(followed.join(peer_minutes()))
 
-    return {"km": km_frame, "prepost": _prepost(organisation_id, members), "did": did_rows}, finish_cost
+    return {"km": km_frame, "prepost": _prepost(prepost_pairs(), members), "did": did_rows}, finish_cost
 
 
 def _cost_frame(followed: pd.DataFrame) -> pd.DataFrame:
@@ -356,27 +362,23 @@ def export_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values([c for c in ("client_id", "measure", "period") if c in frame.columns]).reset_index(drop=True)
 
 
-def _prepost(organisation_id: int, members: pd.DataFrame) -> pd.DataFrame:
-    """First intake score and the last later follow-up/discharge score, per client and instrument."""
-    columns = list(analysis.COLUMNS["prepost"])
+def _prepost_pairs(organisation_id: int) -> pd.DataFrame:
+    """(client, measure, pre, post) pairs from the measures app: first intake, last later score."""
+    columns = ["client_id", "measure", "pre", "post"]
     try:
-        from peerpath.measures.selectors import scored_administrations
+        from peerpath.measures.selectors import prepost_pairs
     except ImportError:
         return pd.DataFrame(columns=columns)
-    rows = list(scored_administrations(organisation_id=organisation_id, client_ids=list(members["client_id"])))
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    scores = pd.DataFrame(rows)
-    scores = scores[scores["total_score"].notna()]
-    scores = scores.rename(columns={"instrument__code": "measure"})
-    scores["completed_at"] = pd.to_datetime(scores["completed_at"], utc=True)
-    intake = scores[scores["timepoint"] == "intake"].sort_values("completed_at").groupby(["client_id", "measure"]).first()
-    later = scores[scores["timepoint"] != "intake"].sort_values("completed_at").groupby(["client_id", "measure"]).last()
-    pairs = intake[["completed_at", "total_score"]].join(later[["completed_at", "total_score"]], rsuffix="_post", how="inner")
-    pairs = pairs[pairs["completed_at_post"] > pairs["completed_at"]].reset_index()
+    return pd.DataFrame(prepost_pairs(organisation_id=organisation_id), columns=columns)
+
+
+def _prepost(pairs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The pre/post dataset: the cohort members' pairs, with pseudonyms and groups."""
+    if pairs.empty:
+        return pd.DataFrame(columns=list(analysis.COLUMNS["prepost"]))
     pairs = pairs.merge(members[["client_id", "client_code", "group"]], on="client_id")
     out = pd.DataFrame({"client_id": pairs["client_code"], "group": pairs["group"], "measure": pairs["measure"],
-                        "pre": pairs["total_score"].astype(float), "post": pairs["total_score_post"].astype(float)})
+                        "pre": pairs["pre"].astype(float), "post": pairs["post"].astype(float)})
     return out.sort_values(["measure", "group", "client_id"]).reset_index(drop=True)
 
 
@@ -390,9 +392,18 @@ def evaluation_for(
     never a client's record. The read is audited with the cohort definition and its size."""
     datasets, finish_cost = _build(organisation_id=user.organisation_id, cohort=cohort, today=today)
     cost_parameters = cost_parameters or dict(analysis.COST_DEFAULTS)
-    results = analysis.run_all(datasets, min_cell=min_cell(), kinds=("km", "prepost", "did"))
-    datasets["cost"] = finish_cost()  # the peer-minutes query ran meanwhile
-    results["cost"] = analysis.run_all(datasets, min_cell=min_cell(), cost_parameters=cost_parameters, kinds=("cost",))["cost"]
+
+    def cost() -> tuple[pd.DataFrame, dict[str, Any]]:
+        # Pure pandas/numpy (the peer-minutes query has its own connection), so it runs beside the other
+        # analyses; the bootstrap releases the GIL in numpy.
+        frame = finish_cost()
+        return frame, analysis.run_all({"cost": frame}, min_cell=min_cell(), cost_parameters=cost_parameters,
+                                       kinds=("cost",))["cost"]
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        cost_future = executor.submit(cost)
+        results = analysis.run_all(datasets, min_cell=min_cell(), kinds=("km", "prepost", "did"))
+        datasets["cost"], results["cost"] = cost_future.result()
     groups = datasets["km"]["group"].value_counts()
     results["cohort"] = {
         "filters": cohort.describe(),

@@ -136,40 +136,39 @@ def test_parallel_peer_minutes_query_gives_the_same_datasets():
     assert (parallel["cost"].loc[parallel["cost"]["group"] == "peer", "peer_hours"] > 0).all()
 
 
-def test_prepost_pairs_first_intake_with_latest_later_score(world, monkeypatch):
-    """Uses the measures app's documented selector; a stand-in here, so this holds before that app lands."""
-    import sys
-    import types
+def test_prepost_pairs_first_intake_with_latest_later_score(world):
+    """Pairs come from the measures app's completed administrations: first intake, latest later score."""
+    from peerpath.measures.tests.factories import administration
 
     org = world.a
     cohorts = build_cohorts(org, n_peer=2, n_comparison=1)
     a, b = cohorts["peer"]
     c = cohorts["comparison"][0]
     rows = [
-        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 18},
-        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 12},
-        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "discharge", "completed_at": "2026-04-01T10:00Z", "total_score": 7},
-        {"client_id": a.pk, "instrument__code": "PHQ-9", "timepoint": "intake", "completed_at": "2026-03-01T10:00Z", "total_score": 20},
-        {"client_id": b.pk, "instrument__code": "GAD-7", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 11},
-        {"client_id": b.pk, "instrument__code": "QPR-15", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 30},
-        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "intake", "completed_at": "2026-01-01T10:00Z", "total_score": 9},
-        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "followup", "completed_at": "2026-03-01T10:00Z", "total_score": None},
-        {"client_id": c.pk, "instrument__code": "GAD-7", "timepoint": "followup", "completed_at": "2026-02-01T10:00Z", "total_score": 6},
+        (a, "phq9", "intake", "2026-01-01T10:00Z", 18),
+        (a, "phq9", "followup", "2026-02-01T10:00Z", 12),
+        (a, "phq9", "discharge", "2026-04-01T10:00Z", 7),
+        (a, "phq9", "intake", "2026-03-01T10:00Z", 20),
+        (b, "gad7", "intake", "2026-01-01T10:00Z", 11),
+        (b, "qpr15", "followup", "2026-02-01T10:00Z", 30),
+        (c, "gad7", "intake", "2026-01-01T10:00Z", 9),
+        (c, "gad7", "followup", "2026-03-01T10:00Z", None),  # completed but not scorable: skipped
+        (c, "gad7", "followup", "2026-02-01T10:00Z", 6),
+        (c, "gad7", "followup", "2026-05-01T10:00Z", 2),
     ]
-    calls = []
+    for client, code, timepoint, at, score in rows:
+        administration(org, client=client, code=code, timepoint=timepoint, status="completed", completed_at=at,
+                       total_score=score)
+    administration(org, client=c, code="gad7", timepoint="followup", status="completed",
+                   completed_at="2026-06-01T10:00Z", total_score=1, is_active=False)  # withdrawn: ignored
+    administration(world.b, client=world.b.client, code="gad7", timepoint="intake", status="completed",
+                   completed_at="2026-01-01T10:00Z", total_score=3)  # another organisation
 
-    def scored_administrations(*, organisation_id, client_ids=None):
-        calls.append((organisation_id, sorted(client_ids)))
-        return [r for r in rows if client_ids is None or r["client_id"] in client_ids]
-
-    fake = types.ModuleType("peerpath.measures.selectors")
-    fake.scored_administrations = scored_administrations
-    monkeypatch.setitem(sys.modules, "peerpath.measures.selectors", fake)
     data = selectors.build_datasets(organisation_id=org.organisation.pk, cohort=selectors.Cohort())["prepost"]
+
     code = {x.pk: selectors.pseudonym(org.organisation.pk, x.pk) for x in (a, b, c)}
     got = {(r.client_id, r.measure): (r.group, r.pre, r.post) for r in data.itertuples()}
     assert got == {
-        (code[a.pk], "PHQ-9"): ("peer", 18.0, 7.0),  # first intake, latest later score
-        (code[c.pk], "GAD-7"): ("comparison", 9.0, 6.0),  # an unscored follow-up is skipped
+        (code[a.pk], "phq9"): ("peer", 18.0, 7.0),
+        (code[c.pk], "gad7"): ("comparison", 9.0, 2.0),
     }
-    assert calls[0][0] == org.organisation.pk

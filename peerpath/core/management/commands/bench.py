@@ -6,6 +6,7 @@ Benchmarks use their own PostgreSQL database (``BENCH_DATABASE_URL``, default
 
 from __future__ import annotations
 
+import argparse
 import runpy
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("name", help="core, workforce, outcomes, implementation or all")
-        parser.add_argument("rest", nargs="*", help="passed to the benchmark")
+        parser.add_argument("rest", nargs=argparse.REMAINDER, help="passed to the benchmark")
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = sorted(p.stem for p in BENCH_DIR.glob("*.py") if not p.stem.startswith("_"))

@@ -1,0 +1,3 @@
+from peerpath.testing.access import Route
+
+ROUTES: list[Route] = []
