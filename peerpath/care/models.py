@@ -127,3 +127,24 @@ class TeamMeetingAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} at {self.meeting_id}: {'attended' if self.attended else 'absent'}"
+
+
+class PeerConsultation(OrganisationScoped):
+    """A colleague asking a peer worker for their view: about a client, or about the service in general.
+
+    Counted per team and month in the integration metrics: integrated peers are consulted more (Davis &
+    Pilgrim 2015, in seed 002). The question is recorded, never the client's answers."""
+
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_given")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_asked")
+    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("client"))
+    held_at = models.DateTimeField(_("when"))
+    topic = models.CharField(_("topic"), max_length=200)
+
+    class Meta:
+        ordering = ["-held_at"]
+        indexes = [models.Index(fields=["peer", "held_at"], name="consultation_peer_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.held_at:%Y-%m-%d})"

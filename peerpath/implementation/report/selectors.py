@@ -5,10 +5,8 @@ scoped to the reader's organisation by the selectors of each area."""
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -16,13 +14,14 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.choices import Role
 from peerpath.implementation import reference
+from peerpath.implementation.integration import charts as integration_charts
+from peerpath.implementation.integration import selectors as integration
 from peerpath.implementation.models import PlanItemStatus, ReadinessRound, RoundStatus
 from peerpath.implementation.models.reference import CfirDomain
 from peerpath.implementation.planning import selectors as planning
 from peerpath.implementation.ratings import selectors as ratings
 from peerpath.implementation.readiness import selectors as readiness
 
-logger = logging.getLogger(__name__)
 REPORT_ROUNDS = 3  # heat-map columns in the report (the page shows up to six)
 
 
@@ -115,36 +114,9 @@ def plan_summary(user: Any) -> dict[str, Any]:
 
 
 def integration_summary(user: Any) -> dict[str, Any]:
-    """Integration metrics and their chart from the integration area, or ``available: False`` when that area
-    does not provide them (yet)."""
-    try:
-        integration = import_module("peerpath.implementation.integration.selectors")
-    except ImportError:
-        return {"available": False}
-    metrics_of = getattr(integration, "integration_metrics", None)
-    if metrics_of is None:
-        return {"available": False}
-    try:
-        metrics = metrics_of(user=user)
-    except (TypeError, AttributeError, LookupError, ValueError):
-        logger.exception("integration metrics failed in the report")
-        return {"available": False}
-    chart = None
-    try:
-        charts: Any = import_module("peerpath.implementation.integration.charts")
-    except ImportError:
-        charts = None
-    for name in ("report_chart", "trends_chart", "trend_chart", "integration_chart", "gradient_chart"):
-        function = getattr(charts, name, None) if charts is not None else None
-        if function is None:
-            continue
-        try:
-            chart = function(metrics)
-        except (TypeError, AttributeError, LookupError, ValueError):
-            logger.exception("integration chart %s failed in the report", name)
-            chart = None
-        break
-    return {"available": True, "metrics": metrics, "chart": chart}
+    """Integration over the last 12 months per team: the two-gradients chart with its table."""
+    metrics = integration.integration_metrics(user=user)
+    return {"available": bool(metrics.teams), "metrics": metrics, "chart": integration_charts.report_chart(metrics)}
 
 
 # ------------------------------------------------------------------ procurement checklist

@@ -1,0 +1,24 @@
+"""The integration page's filter: period and team (a team of the reader's own organisation only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from peerpath.core.models import Team
+from peerpath.implementation.integration.selectors import DEFAULT_MONTHS, PERIODS
+
+
+class IntegrationFilterForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Period"), coerce=int, initial=DEFAULT_MONTHS, required=False,
+        choices=[(n, ngettext_lazy("Last %(n)d month", "Last %(n)d months", n) % {"n": n}) for n in PERIODS])
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
+                                  empty_label=_("All teams"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
