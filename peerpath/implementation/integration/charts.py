@@ -43,6 +43,31 @@ def _marker(index: int, x: float, y: float, colour: str, size: float = 5) -> str
             f'fill="{colour}"/>')
 
 
+LEGEND_COLUMNS, LEGEND_ROW = 2, 20
+
+
+def _legend_height(metrics: IntegrationMetrics) -> int:
+    rows = -(-len(metrics.teams) // LEGEND_COLUMNS)
+    return max(rows - 1, 0) * LEGEND_ROW + (LEGEND_ROW if rows else 0)
+
+
+def _legend(metrics: IntegrationMetrics, top: float, *, markers: bool) -> str:
+    """Team names in rows of two under the plot: line style, colour (and marker) as drawn."""
+    parts = []
+    column_w = (WIDTH - LEFT) / LEGEND_COLUMNS
+    for index, team in enumerate(metrics.teams):
+        colour, dash = _style(index)
+        x = LEFT + column_w * (index % LEGEND_COLUMNS)
+        y = top + LEGEND_ROW * (index // LEGEND_COLUMNS)
+        parts.append(f'<line x1="{x:.1f}" x2="{x + 26:.1f}" y1="{y - 4:.1f}" y2="{y - 4:.1f}" stroke="{colour}" '
+                     f'stroke-width="3" stroke-dasharray="{dash}"/>')
+        if markers:
+            parts.append(_marker(index, x + 13, y - 4, colour, 4))
+        name = team.name if len(team.name) <= 36 else team.name[:35] + "…"
+        parts.append(f'<text x="{x + 32:.1f}" y="{y:.1f}" font-size="12" fill="#333">{escape(name)}</text>')
+    return "".join(parts)
+
+
 def gradients_chart(metrics: IntegrationMetrics, chart_id: str = "gradients") -> SafeString:
     """x: how peer-specific the work is; y: how integrated the workers are. One path per team, a point per
     month (per quarter over longer periods), the team's name at its latest point."""
@@ -54,6 +79,11 @@ def gradients_chart(metrics: IntegrationMetrics, chart_id: str = "gradients") ->
     def y_of(value: float) -> float:
         return TOP + plot_h * (1 - value)
 
+    # Labels outside the f-strings below, so that makemessages finds them.
+    x_label = _("How peer-specific the work is (share of client time)")
+    y_label = _("How integrated the peers are (index)")
+    top_right = _("Peer-specific and integrated")
+    bottom_left = _("Generic tasks, kept apart")
     body = []
     for k in range(5):
         v = k / 4
@@ -65,14 +95,14 @@ def gradients_chart(metrics: IntegrationMetrics, chart_id: str = "gradients") ->
     body.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="#333"/>')
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{HEIGHT - BOTTOM}" y2="{HEIGHT - BOTTOM}" stroke="#333"/>')
     body.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="13" fill="#333">'
-                f'{escape(_("How peer-specific the work is (share of client time)"))}</text>')
+                f'{escape(x_label)}</text>')
     middle = TOP + plot_h / 2
     body.append(f'<text x="16" y="{middle:.1f}" font-size="13" fill="#333" transform="rotate(-90 16 {middle:.1f})" '
-                f'text-anchor="middle">{escape(_("How integrated the peers are (index)"))}</text>')
+                f'text-anchor="middle">{escape(y_label)}</text>')
     body.append(f'<text x="{WIDTH - RIGHT - 6}" y="{TOP + 14}" text-anchor="end" font-size="12" fill="#555">'
-                f'{escape(_("Peer-specific and integrated"))}</text>')
+                f'{escape(top_right)}</text>')
     body.append(f'<text x="{LEFT + 6}" y="{HEIGHT - BOTTOM - 8}" font-size="12" fill="#555">'
-                f'{escape(_("Generic tasks, kept apart"))}</text>')
+                f'{escape(bottom_left)}</text>')
     for index, team in enumerate(metrics.teams):
         points = team.path
         if not points:
@@ -87,13 +117,11 @@ def gradients_chart(metrics: IntegrationMetrics, chart_id: str = "gradients") ->
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
         last_x, last_y = coords[-1]
         body.append(_marker(index, last_x, last_y, colour, 6))
-        anchor = "end" if last_x > LEFT + plot_w * 0.7 else "start"
-        offset = -10 if anchor == "end" else 10
-        body.append(f'<text x="{last_x + offset:.1f}" y="{last_y - 8:.1f}" text-anchor="{anchor}" font-size="12" '
-                    f'font-weight="bold" fill="{colour}">{escape(team.name)}</text>')
+    body.append(_legend(metrics, HEIGHT + 8, markers=True))
     description = _("Scatter chart with one path per team, from the start of the period to its latest month; "
                     "the tables below give the same numbers.")
-    return _svg(chart_id, _("The two gradients of peer work, per team over time"), description, "".join(body))
+    return _svg(chart_id, _("The two gradients of peer work, per team over time"), description, "".join(body),
+                HEIGHT + _legend_height(metrics))
 
 
 def index_chart(metrics: IntegrationMetrics, chart_id: str = "index-trend") -> SafeString:
@@ -119,7 +147,6 @@ def index_chart(metrics: IntegrationMetrics, chart_id: str = "index-trend") -> S
             body.append(f'<text x="{x_of(i):.1f}" y="{TOP + plot_h + 18:.1f}" text-anchor="middle" font-size="12" '
                         f'fill="#333">{month:%b %Y}</text>')
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h:.1f}" y2="{TOP + plot_h:.1f}" stroke="#333"/>')
-    legend_x = LEFT
     for index, team in enumerate(metrics.teams):
         colour, dash = _style(index)
         segment: list[str] = []
@@ -136,14 +163,10 @@ def index_chart(metrics: IntegrationMetrics, chart_id: str = "index-trend") -> S
             segments.append(segment)
         body.extend(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2.5" '
                     f'stroke-dasharray="{dash}"/>' for points in segments)
-        if legend_x < WIDTH - 120:
-            y = height - 10
-            body.append(f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
-                        f'stroke-width="3" stroke-dasharray="{dash}"/>')
-            body.append(f'<text x="{legend_x + 26}" y="{y}" font-size="12" fill="#333">{escape(team.name[:18])}</text>')
-            legend_x += 40 + 7 * min(len(team.name), 18)
+    body.append(_legend(metrics, height - 18, markers=False))
     return _svg(chart_id, _("Integration index per team and month"),
-                _("Line chart, one line per team; the table below gives the same numbers."), "".join(body), height)
+                _("Line chart, one line per team; the table below gives the same numbers."), "".join(body),
+                height + max(_legend_height(metrics) - LEGEND_ROW, 0))
 
 
 # Attribute of TeamMonth, label, shown as a percentage.
@@ -172,11 +195,14 @@ def index_rows(metrics: IntegrationMetrics) -> list[tuple[object, list[float | N
             for i, month in enumerate(metrics.months)]
 
 
+RISE = 0.10  # ten points of the index between the first and the latest three months
+
+
 def trend(team: TeamTrend) -> str:
     change = team.change("integration_index")
     if change is None:
         return ""
-    return "rising" if change >= 0.05 else "falling" if change <= -0.05 else "steady"
+    return "rising" if change >= RISE else "falling" if change <= -RISE else "steady"
 
 
 def report_chart(metrics: IntegrationMetrics) -> SafeString:

@@ -115,11 +115,12 @@ class TeamTrend:
 
     @property
     def path(self) -> list[dict[str, Any]]:
-        """The team's points on the two-gradients chart: a point per month over a year or less, else a point
-        per calendar quarter (the mean of its months in the period)."""
+        """The team's points on the two-gradients chart: a point per month over six months, else a point per
+        calendar quarter (the mean of its months in the period), so that month-to-month noise does not hide the
+        direction."""
         groups: dict[str, list[TeamMonth]] = {}
         for row in self.months:
-            label = f"{row.month:%Y-%m}" if len(self.months) <= 12 else quarter_label(row.month)
+            label = f"{row.month:%Y-%m}" if len(self.months) <= 6 else quarter_label(row.month)
             groups.setdefault(label, []).append(row)
         points = []
         for label, rows in groups.items():

@@ -190,3 +190,20 @@ def test_report_includes_the_integration_section(world, team_month, login):
     assert response.status_code == 200
     assert "The two gradients of peer work, per team over time" in html
     assert "Integration trends are not available" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_shows_the_act_team_drawn_into_its_team_and_the_others_level():
+    from peerpath.accounts.models import StaffMember
+    from peerpath.demo.seed import seed_demo
+
+    seed_demo(clients=120)
+    metrics = selectors.integration_metrics(user=StaffMember.objects.get(username="leader"))
+    trends = {t.name: t for t in metrics.teams}
+    act = trends.pop("Riverside ACT Team")
+    assert act.change("integration_index") > 0.3
+    assert act.change("attendance_rate") > 0.4 and act.change("peer_specific_share") > 0.2
+    assert len(trends) == 3
+    for name, other in trends.items():
+        assert abs(other.change("integration_index")) < 0.25, name
+    assert all(len(t.path) >= 4 for t in metrics.teams)
