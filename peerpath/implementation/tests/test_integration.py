@@ -207,3 +207,19 @@ def test_demo_shows_the_act_team_drawn_into_its_team_and_the_others_level():
     for name, other in trends.items():
         assert abs(other.change("integration_index")) < 0.25, name
     assert all(len(t.path) >= 4 for t in metrics.teams)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_and_sequential_paths_give_the_same_figures(world, team_month):
+    """On PostgreSQL outside a transaction the scans run on their own connections at the same time; inside a
+    transaction (and on SQLite) one after another. Both must give identical figures."""
+    from dataclasses import asdict
+
+    from django.db import transaction
+
+    leader = world.a.users["leader"]
+    parallel = selectors.integration_metrics(user=leader, months=6)
+    with transaction.atomic():
+        sequential = selectors.integration_metrics(user=leader, months=6)
+    assert [asdict(t) for t in parallel.teams] == [asdict(t) for t in sequential.teams]
+    assert sum(m.encounter_minutes for t in parallel.teams for m in t.months) >= 90
