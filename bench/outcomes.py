@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/_common.py
+
+from _common import _ensure_database, _insert  # noqa: E402
+
 RESULT = BASE_DIR / "bench" / "results" / "outcomes.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/peerpath_bench_outcomes"
 N_CLIENTS, N_ENCOUNTERS, N_EVENTS, N_RESPONSES = 100_000, 2_000_000, 500_000, 300_000
@@ -42,55 +46,7 @@ def main(argv: list[str]) -> None:
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv], env=env, cwd=BASE_DIR, check=True)
 
 
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 # ---------------------------------------------------------------- child process (Django set up on the bench DB)
-
-def _sql_literal_defaults(model: Any, given: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Columns and SQL expressions for an INSERT ... SELECT: ``given`` plus a literal for every other
-    NOT NULL column (its model default, '' for text, false for booleans), so the bench keeps working
-    when a model gains a column."""
-    from django.db import models
-
-    columns, expressions = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if field.column in given:
-            columns.append(field.column)
-            expressions.append(given[field.column])
-            continue
-        if field.null:
-            continue
-        if field.has_default():
-            value = field.get_default()
-            literal = "'" + json.dumps(value) + "'" if isinstance(value, (list, dict)) else (
-                "true" if value is True else "false" if value is False else
-                str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'")
-        elif isinstance(field, (models.CharField, models.TextField)):
-            literal = "''"
-        elif isinstance(field, models.DateTimeField):
-            literal = "now()"
-        else:
-            raise RuntimeError(f"bench: no value for {model.__name__}.{field.column}")
-        columns.append(field.column)
-        expressions.append(literal)
-    return columns, expressions
-
-
-def _insert(cursor: Any, model: Any, given: dict[str, str], source: str, params: list[Any] | None = None) -> None:
-    columns, expressions = _sql_literal_defaults(model, given)
-    cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(expressions)} {source}",
-                   params or None)
-
 
 def _load() -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
