@@ -236,3 +236,65 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
         notes=payload.notes, attendance=dict.fromkeys(payload.attended_staff_ids, True),
     )
     return Status(201, _meeting_out(meeting))
+
+
+class ConsultationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    held_at: datetime
+    topic: str = Field(min_length=1, max_length=200)
+    peer_id: int | None = Field(None, description="the peer you consulted (clinicians, supervisors, leaders)")
+    asked_by_id: int | None = Field(None, description="the colleague who asked you (peers)")
+    client_id: int | None = None
+
+
+class ConsultationOut(Schema):
+    id: int
+    peer_id: int
+    asked_by_id: int
+    client_id: int | None
+    held_at: datetime
+    topic: str
+
+
+def _consultation_out(c: Any) -> dict[str, Any]:
+    return {"id": c.pk, "peer_id": c.peer_id, "asked_by_id": c.asked_by_id, "client_id": c.client_id,
+            "held_at": c.held_at, "topic": c.topic}
+
+
+def _colleague(user: Any, staff_id: int | None, field: str) -> Any:
+    from peerpath.accounts.models import StaffMember
+
+    if staff_id is None:
+        return None
+    found = StaffMember.objects.filter(pk=staff_id, organisation_id=user.organisation_id).first()
+    if found is None:  # another organisation's staff look the same as nobody
+        raise Http404(f"No such colleague ({field}).")
+    return found
+
+
+@router.get("/consultations", response={200: list[ConsultationOut], **ERRORS})
+def consultation_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role not in services.CONSULTING_ROLES:
+        raise NotAllowed
+    return [_consultation_out(c) for c in selectors.consultations_for(user)[:limit]]
+
+
+@router.post("/consultations", response={201: ConsultationOut, **ERRORS})
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status:
+    user = request.auth  # type: ignore[attr-defined]
+    if user.role not in services.CONSULTING_ROLES:
+        raise NotAllowed
+    client = None
+    if payload.client_id is not None:
+        client = visible_clients(user).filter(pk=payload.client_id).first()
+        if client is None:
+            raise ServiceError("No such client among those you can see.", field="client_id")
+    try:
+        consultation = services.consultation_record(
+            actor=user, held_at=payload.held_at, topic=payload.topic, peer=_colleague(user, payload.peer_id, "peer_id"),
+            asked_by=_colleague(user, payload.asked_by_id, "asked_by_id"), client=client)
+    except ServiceError as exc:  # name the API's own field
+        field = {"peer": "peer_id", "asked_by": "asked_by_id", "client": "client_id"}.get(exc.field or "", exc.field)
+        raise ServiceError(exc.reason, field=field) from exc
+    return Status(201, _consultation_out(consultation))

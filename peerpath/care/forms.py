@@ -95,3 +95,27 @@ class TeamMeetingForm(forms.Form):
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["attended"].queryset = staff  # type: ignore[attr-defined]
         self.fields["attended"].label_from_instance = lambda s: f"{s.display_name} ({s.get_role_display()})"  # type: ignore[attr-defined]
+
+
+class ConsultationForm(forms.Form):
+    """A consultation: a clinician names the peer they asked; a peer names the colleague who asked them."""
+
+    peer = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Peer support worker"))
+    asked_by = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Who asked you"))
+    held_at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                               format="%Y-%m-%dT%H:%M"))
+    topic = forms.CharField(label=_("What about (a few words, no clinical detail)"), max_length=200)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        colleagues = StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True).exclude(pk=user.pk)
+        if user.role == "peer":
+            del self.fields["peer"]
+            self.fields["asked_by"].queryset = colleagues.order_by("first_name", "last_name")  # type: ignore[attr-defined]
+        else:
+            del self.fields["asked_by"]
+            self.fields["peer"].queryset = colleagues.filter(role="peer").order_by("first_name", "last_name")  # type: ignore[attr-defined]
+        for name in ("peer", "asked_by"):
+            if name in self.fields:
+                self.fields[name].label_from_instance = lambda s: s.display_name  # type: ignore[attr-defined]
+        self.fields["held_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")

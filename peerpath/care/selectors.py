@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from peerpath.care.models import Encounter, Goal, GoalStep, RecoveryPlan, TeamMeeting
+from peerpath.care.models import Encounter, Goal, GoalStep, PeerConsultation, RecoveryPlan, TeamMeeting
 from peerpath.clients.models import Client, Match
 from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
@@ -138,3 +138,11 @@ def meeting_get_for(user: Any, meeting_id: int) -> TeamMeeting:
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
+
+
+def consultations_for(user: Any) -> QuerySet[PeerConsultation]:
+    """Consultations the user asked for or gave; supervisors and leaders see their organisation's."""
+    rows = PeerConsultation.objects.filter(organisation_id=user.organisation_id, is_active=True)
+    if user.role not in (Role.SUPERVISOR, Role.LEADER):
+        rows = rows.filter(Q(peer=user) | Q(asked_by=user))
+    return rows.select_related("peer", "asked_by", "client").order_by("-held_at", "-pk")

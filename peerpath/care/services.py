@@ -15,13 +15,14 @@ from peerpath.care.models import (
     EncounterAttendance,
     Goal,
     GoalStep,
+    PeerConsultation,
     RecoveryPlan,
     TeamMeeting,
     TeamMeetingAttendance,
 )
 from peerpath.clients.choices import Modality
 from peerpath.clients.models import Client, Match
-from peerpath.clients.permissions import can_edit_care
+from peerpath.clients.permissions import can_edit_care, visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -237,3 +238,44 @@ def team_meeting_record(
                      detail={"attended": sum(1 for v in attendance.values() if v), "invited": len(members)})
     return meeting
 
+
+
+# ------------------------------------------------------------------ peer consultations
+
+CONSULTING_ROLES = frozenset({Role.PEER, Role.CLINICIAN, Role.SUPERVISOR, Role.LEADER})
+
+
+def consultation_record(
+    *, actor: StaffMember, held_at: datetime, topic: str, peer: StaffMember | None = None,
+    asked_by: StaffMember | None = None, client: Client | None = None,
+) -> PeerConsultation:
+    """A colleague asked a peer worker for their view. A clinician, supervisor or leader records the
+    consultation they asked for (``peer``); a peer records one they were asked for (``asked_by``). Counted in
+    the integration metrics: integrated peers are consulted more (seed 002)."""
+    if actor.role not in CONSULTING_ROLES:
+        raise NotAllowed("Consultations are recorded by the people who asked or were asked.")
+    if actor.role == Role.PEER:
+        peer, asked_by = actor, asked_by
+        if asked_by is None or asked_by.organisation_id != actor.organisation_id or not asked_by.is_active:
+            raise ServiceError("Choose the colleague who asked you.", field="asked_by")
+        if asked_by.pk == actor.pk:
+            raise ServiceError("Choose a colleague, not yourself.", field="asked_by")
+    else:
+        asked_by = actor
+        if peer is None or peer.organisation_id != actor.organisation_id or peer.role != Role.PEER or not peer.is_active:
+            raise ServiceError("Choose a peer support worker of your organisation.", field="peer")
+    if client is not None and not visible_clients(actor).filter(pk=client.pk).exists():
+        raise ServiceError("No such client among those you can see.", field="client")
+    if held_at > timezone.now() + timedelta(minutes=5):
+        raise ServiceError("A consultation cannot be in the future.", field="held_at")
+    topic = (topic or "").strip()
+    if not topic:
+        raise ServiceError("Say in a few words what the consultation was about.", field="topic")
+    if len(topic) > 200:
+        raise ServiceError("Keep the topic under 200 characters.", field="topic")
+    with transaction.atomic():
+        consultation = PeerConsultation.objects.create(
+            organisation_id=actor.organisation_id, peer=peer, asked_by=asked_by, client=client, held_at=held_at,
+            topic=topic)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=consultation, client=client)
+    return consultation

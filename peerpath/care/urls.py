@@ -17,4 +17,5 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path("consultations/", views.consultation_list, name="consultation_list"),
 ]

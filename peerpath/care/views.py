@@ -11,7 +11,15 @@ from django.views.decorators.http import require_POST
 
 from peerpath.accounts.models import StaffMember
 from peerpath.care import selectors, services
-from peerpath.care.forms import EncounterForm, GoalForm, GoalProgressForm, PlanForm, StepForm, TeamMeetingForm
+from peerpath.care.forms import (
+    ConsultationForm,
+    EncounterForm,
+    GoalForm,
+    GoalProgressForm,
+    PlanForm,
+    StepForm,
+    TeamMeetingForm,
+)
 from peerpath.clients.models import Client
 from peerpath.clients.selectors import client_get_for
 from peerpath.core.access import AuthedRequest, allow
@@ -187,3 +195,25 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
 def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(request.user, meeting_id)
     return render(request, "care/meeting_detail.html", {"meeting": meeting})
+
+
+@allow(services.CONSULTING_ROLES)
+def consultation_list(request: AuthedRequest) -> HttpResponse:
+    """Consultations asked for or given, and the form to record one. A clinician coming from a client's page
+    (``?client=<id>``) records it about that client."""
+    user = request.user
+    client = None
+    client_id = request.POST.get("client") or request.GET.get("client")
+    if client_id and str(client_id).isdigit():
+        client = client_get_for(user, int(client_id))
+    form = ConsultationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = call_service(form, services.consultation_record, actor=user, held_at=data["held_at"],
+                               topic=data["topic"], peer=data.get("peer"), asked_by=data.get("asked_by"), client=client)
+        if created is not None:
+            messages.success(request, _("Consultation recorded."))
+            return redirect("care:consultation_list")
+    page = Paginator(selectors.consultations_for(user), 30).get_page(request.GET.get("page"))
+    return render(request, "care/consultations.html", {"form": form, "page": page, "client": client},
+                  status=400 if form.errors else 200)

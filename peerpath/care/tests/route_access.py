@@ -48,4 +48,9 @@ ROUTES = [
           data=lambda w: {"own_words": "Cook for friends", "life_area": "relationships", "chime": "connectedness"}, ok=frozenset({201})),
     Route("api:meeting_list", allowed=READERS),
     Route("api:meeting_create", org_bound=True, allowed=WRITERS, method="POST", data=_meeting_payload, ok=frozenset({201})),
+    Route("care:consultation_list", allowed=WRITERS),
+    Route("api:consultation_list", allowed=WRITERS),
+    Route("api:consultation_create", allowed=WRITERS, method="POST", org_bound=True, ok=frozenset({201}),
+          data=lambda w: {"held_at": timezone.now().isoformat(), "topic": "First week home",
+                          "peer_id": w.a.users["peer"].pk, "asked_by_id": w.a.users["clinician"].pk}),
 ]
