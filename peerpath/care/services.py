@@ -273,9 +273,10 @@ def consultation_record(
         raise ServiceError("Say in a few words what the consultation was about.", field="topic")
     if len(topic) > 200:
         raise ServiceError("Keep the topic under 200 characters.", field="topic")
+    organisation_id: int = actor.organisation_id  # type: ignore[assignment]  # set for every staff member
     with transaction.atomic():
         consultation = PeerConsultation.objects.create(
-            organisation_id=actor.organisation_id, peer=peer, asked_by=asked_by, client=client, held_at=held_at,
+            organisation_id=organisation_id, peer=peer, asked_by=asked_by, client=client, held_at=held_at,
             topic=topic)
         audit_record(actor=actor, action=AuditAction.CREATE, target=consultation, client=client)
     return consultation
