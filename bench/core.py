@@ -283,8 +283,8 @@ def _seed() -> None:
     FROM generate_series(0, {N_ENCOUNTERS - 1}) g;
 
     -- encounter g is with client (g % 100,000): matched clients are the peer's own (same modulus of 800)
-    INSERT INTO care_encounterattendance (encounter_id, client_id, started_at)
-    SELECT e.id, c.min_id + ((e.id - e0.min_id) % {N_CLIENTS}), e.started_at
+    INSERT INTO care_encounterattendance (encounter_id, client_id, started_at, duration_minutes)
+    SELECT e.id, c.min_id + ((e.id - e0.min_id) % {N_CLIENTS}), e.started_at, e.duration_minutes
     FROM care_encounter e, (SELECT min(id) AS min_id FROM care_encounter) e0, (SELECT min(id) AS min_id FROM clients_client) c;
 
     INSERT INTO care_recoveryplan (created_at, updated_at, is_active, organisation_id, client_id, written_with_id, client_vision, review_on)

@@ -131,9 +131,9 @@ def _load() -> dict[str, Any]:
                f"FROM generate_series(0, {N_ENCOUNTERS - 1}) AS g) s")
             first_encounter = Encounter.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True).first()
             cursor.execute(
-                "INSERT INTO care_encounterattendance (encounter_id, client_id, started_at) "
+                "INSERT INTO care_encounterattendance (encounter_id, client_id, started_at, duration_minutes) "
                 f"SELECT id, {base} + (((id - {first_encounter}) %% 45000) / 9) * 10 + ((id - {first_encounter}) %% 45000) %% 9, "
-                "started_at FROM care_encounter WHERE organisation_id = %s", [org.pk])
+                "started_at, duration_minutes FROM care_encounter WHERE organisation_id = %s", [org.pk])
             # Weekly meetings of every team for three years; everyone in the team invited; peers of the rising teams
             # attend more and more (20 % → 90 %), the others half the time; other staff 90 %.
             _insert(cursor, TeamMeeting, {

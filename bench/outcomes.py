@@ -107,8 +107,9 @@ def _load() -> dict[str, Any]:
             }, enc_rows)
             first_encounter = Encounter.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True).first()
             cursor.execute(
-                f"INSERT INTO {EncounterAttendance._meta.db_table} (encounter_id, client_id, started_at) "
-                f"SELECT id, {base} + (((id - {first_encounter}) %% 70000) / 7) * 10 + ((id - {first_encounter}) %% 70000) %% 7, started_at "
+                f"INSERT INTO {EncounterAttendance._meta.db_table} (encounter_id, client_id, started_at, duration_minutes) "
+                f"SELECT id, {base} + (((id - {first_encounter}) %% 70000) / 7) * 10 + ((id - {first_encounter}) %% 70000) %% 7, "
+                "started_at, duration_minutes "
                 f"FROM {Encounter._meta.db_table} WHERE organisation_id = %s", [org.pk])
             # 500,000 service events, 5 per client: j = 0 an admission in the year before the index date; 1 a
             # re-admission after it (sooner for comparison rows); 2 an emergency visit; 3 outpatient; 4 crisis.
@@ -214,9 +215,11 @@ ev AS (
   FROM c JOIN outcomes_serviceevent s ON s.client_id = c.id AND s.is_active AND s.kind IN ('admission', 'emergency')
   WHERE c.grp IS NOT NULL AND c.idx <= CURRENT_DATE GROUP BY c.id),
 pm AS (
-  SELECT a.client_id, sum(en.duration_minutes) AS minutes
-  FROM care_encounterattendance a JOIN care_encounter en ON en.id = a.encounter_id
-  WHERE en.organisation_id = %(org)s AND en.is_active GROUP BY a.client_id)
+  SELECT a.client_id, sum(a.duration_minutes) AS minutes
+  FROM care_encounterattendance a JOIN clients_client cl ON cl.id = a.client_id
+  WHERE cl.organisation_id = %(org)s
+    AND NOT EXISTS (SELECT 1 FROM care_encounter en WHERE en.id = a.encounter_id AND NOT en.is_active)
+  GROUP BY a.client_id)
 SELECT c.grp, count(*) AS n, count(ev.first_readmission) AS readmitted,
        avg(coalesce(ev.days_pre, 0)) AS days_pre, avg(coalesce(ev.days_post, 0)) AS days_post,
        avg(coalesce(ev.ed_pre, 0)) AS ed_pre, avg(coalesce(ev.ed_post, 0)) AS ed_post, avg(coalesce(pm.minutes, 0)) AS minutes

@@ -45,6 +45,9 @@ class EncounterAttendance(models.Model):
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="attendance")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="attendance")
     started_at = models.DateTimeField()  # copied from the encounter for the client's timeline index
+    # Copied from the encounter too: the evaluation sums peer minutes per client without joining millions of
+    # encounters. Required (no default), so a write path that forgets it fails loudly instead of counting 0.
+    duration_minutes = models.PositiveSmallIntegerField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["encounter", "client"], name="attendance_unique")]

@@ -103,7 +103,8 @@ def encounter_record(
             is_group=len(client_ids) > 1, self_disclosure_used=self_disclosure_used, note=note.strip(),
         )
         EncounterAttendance.objects.bulk_create(
-            [EncounterAttendance(encounter=encounter, client_id=cid, started_at=started_at) for cid in sorted(client_ids)]
+            [EncounterAttendance(encounter=encounter, client_id=cid, started_at=started_at,
+                                 duration_minutes=duration_minutes) for cid in sorted(client_ids)]
         )
         for match in matches:
             fields = []

@@ -333,7 +333,7 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
         match.next_contact_on = today - timedelta(days=days_ago)
     Encounter.objects.bulk_create(encounters, batch_size=2000)
     EncounterAttendance.objects.bulk_create(
-        [EncounterAttendance(encounter=e, client=c, started_at=e.started_at) for e, cl in zip(encounters, attendee_lists, strict=True) for c in cl],
+        [EncounterAttendance(encounter=e, client=c, started_at=e.started_at, duration_minutes=e.duration_minutes) for e, cl in zip(encounters, attendee_lists, strict=True) for c in cl],
         batch_size=2000,
     )
     Match.objects.bulk_update([m for m in matches if m.is_active], ["last_contact_at", "next_contact_on"], batch_size=1000)

@@ -96,7 +96,7 @@ def _seed_history(ctx: DemoContext, org: Any) -> None:
             day += timedelta(days=rng.randint(7, 14))
     Encounter.objects.bulk_create(encounters, batch_size=1000)
     EncounterAttendance.objects.bulk_create(
-        [EncounterAttendance(encounter=e, client=c, started_at=e.started_at) for e, c in zip(encounters, attendees, strict=False)],
+        [EncounterAttendance(encounter=e, client=c, started_at=e.started_at, duration_minutes=e.duration_minutes) for e, c in zip(encounters, attendees, strict=False)],
         batch_size=1000,
     )
 

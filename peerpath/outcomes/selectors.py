@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from peerpath.care.models import EncounterAttendance
+from peerpath.care.models import Encounter, EncounterAttendance
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
@@ -243,9 +243,12 @@ def _events(organisation_id: int) -> pd.DataFrame:
 
 
 def _peer_minutes(organisation_id: int) -> pd.Series:
+    # The minutes are copied onto each attendance row, so this reads attendance (and the organisation's clients),
+    # not every encounter; a deactivated encounter is left out by an anti-join on the few inactive ones.
+    inactive = Encounter.objects.filter(pk=OuterRef("encounter_id"), is_active=False)
     rows = _rows(
-        EncounterAttendance.objects.filter(encounter__organisation_id=organisation_id, encounter__is_active=True)
-        .values("client_id").annotate(minutes=Sum("encounter__duration_minutes")).values_list("client_id", "minutes")
+        EncounterAttendance.objects.filter(~Exists(inactive), client__organisation_id=organisation_id)
+        .values("client_id").annotate(minutes=Sum("duration_minutes")).values_list("client_id", "minutes")
     )
     values = np.array(rows, dtype="float64").reshape(-1, 2)
     return pd.Series(values[:, 1], index=pd.Index(values[:, 0].astype("int64"), name="client_id"), name="minutes")

@@ -30,7 +30,8 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     def clients(self, create, extracted, **kwargs):
         if create and extracted:
             for client in extracted:
-                EncounterAttendance.objects.create(encounter=self, client=client, started_at=self.started_at)
+                EncounterAttendance.objects.create(encounter=self, client=client, started_at=self.started_at,
+                                                   duration_minutes=self.duration_minutes)
 
 
 class RecoveryPlanFactory(factory.django.DjangoModelFactory):
