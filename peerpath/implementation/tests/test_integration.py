@@ -223,3 +223,12 @@ def test_parallel_and_sequential_paths_give_the_same_figures(world, team_month):
         sequential = selectors.integration_metrics(user=leader, months=6)
     assert [asdict(t) for t in parallel.teams] == [asdict(t) for t in sequential.teams]
     assert sum(m.encounter_minutes for t in parallel.teams for m in t.months) >= 90
+
+
+def test_the_page_speaks_spanish(world, team_month, login):
+    leader = world.a.users["leader"]
+    leader.language = "es"
+    leader.save(update_fields=["language"])
+    html = login(leader).get(reverse("implementation:integration_page"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Integración de los trabajadores de pares" in html
+    assert "Últimos 12 meses" in html and "Los dos gradientes del trabajo de pares" in html
