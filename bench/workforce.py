@@ -35,6 +35,10 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/_common.py
+
+from _common import _ensure_database  # noqa: E402
+
 RESULT = BASE_DIR / "bench" / "results" / "workforce.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/peerpath_bench_workforce"
 N_STAFF, N_CREDENTIALS, N_COMPLETIONS, N_COURSES = 50_000, 200_000, 1_000_000, 10
@@ -50,16 +54,6 @@ def main(argv: list[str]) -> None:
                                               str(Path(tempfile.gettempdir()) / "peerpath-bench-workforce-var"))}
     subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv], env=env, cwd=BASE_DIR,
                    check=True)
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # ---------------------------------------------------------------- child process (Django set up on the bench DB)
