@@ -239,12 +239,15 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
 
 
 class ConsultationIn(Schema):
+    """A consultation to record. Whoever asked sends ``peer_id``; the peer who was asked sends ``asked_by_id``
+    (``peer_id`` is then themselves and may be left out)."""
+
     model_config = ConfigDict(extra="forbid")
     held_at: datetime
     topic: str = Field(min_length=1, max_length=200)
-    peer_id: int | None = Field(None, description="the peer you consulted (clinicians, supervisors, leaders)")
-    asked_by_id: int | None = Field(None, description="the colleague who asked you (peers)")
-    client_id: int | None = None
+    peer_id: int | None = Field(None, description="the peer support worker who was asked (default: you, if you are a peer)")
+    asked_by_id: int | None = Field(None, description="the colleague who asked (default: you)")
+    client_id: int | None = Field(None, description="the client it was about, if any")
 
 
 class ConsultationOut(Schema):
@@ -261,40 +264,61 @@ def _consultation_out(c: Any) -> dict[str, Any]:
             "held_at": c.held_at, "topic": c.topic}
 
 
+class _NoSuchColleague(Exception):
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
 def _colleague(user: Any, staff_id: int | None, field: str) -> Any:
+    """A staff member of the caller's organisation; another organisation's look the same as nobody."""
     from peerpath.accounts.models import StaffMember
 
     if staff_id is None:
         return None
     found = StaffMember.objects.filter(pk=staff_id, organisation_id=user.organisation_id).first()
-    if found is None:  # another organisation's staff look the same as nobody
-        raise Http404(f"No such colleague ({field}).")
+    if found is None:
+        raise _NoSuchColleague(field)
     return found
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], **ERRORS})
 def consultation_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+    """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
     if user.role not in services.CONSULTING_ROLES:
         raise NotAllowed
     return [_consultation_out(c) for c in selectors.consultations_for(user)[:limit]]
 
 
+API_FIELDS = {"peer": "peer_id", "asked_by": "asked_by_id", "client": "client_id"}
+
+
 @router.post("/consultations", response={201: ConsultationOut, **ERRORS})
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status:
+    """Record a consultation. A peer or colleague outside your organisation is a 404 naming the field; a client
+    you cannot see is a 400 on ``client_id``, worded as for a client that does not exist."""
     user = request.auth  # type: ignore[attr-defined]
     if user.role not in services.CONSULTING_ROLES:
         raise NotAllowed
+    try:
+        peer = _colleague(user, payload.peer_id, "peer_id")
+        asked_by = _colleague(user, payload.asked_by_id, "asked_by_id")
+    except _NoSuchColleague as missing:
+        return Status(404, {"detail": "Not found.", "errors": [{"field": missing.field, "reason": "No such colleague."}]})
+    if peer is None and user.role == Role.PEER:
+        if asked_by is None:
+            raise ServiceError("Name the colleague who asked you (asked_by_id), or the peer you asked (peer_id).",
+                               field="asked_by_id")
+        peer = user
     client = None
     if payload.client_id is not None:
         client = visible_clients(user).filter(pk=payload.client_id).first()
         if client is None:
-            raise ServiceError("No such client among those you can see.", field="client_id")
+            raise ServiceError(services.no_client_message(), field="client_id")
     try:
         consultation = services.consultation_record(
-            actor=user, held_at=payload.held_at, topic=payload.topic, peer=_colleague(user, payload.peer_id, "peer_id"),
-            asked_by=_colleague(user, payload.asked_by_id, "asked_by_id"), client=client)
+            actor=user, peer=peer, held_at=payload.held_at, topic=payload.topic, asked_by=asked_by, client=client)
     except ServiceError as exc:  # name the API's own field
-        field = {"peer": "peer_id", "asked_by": "asked_by_id", "client": "client_id"}.get(exc.field or "", exc.field)
-        raise ServiceError(exc.reason, field=field) from exc
+        raise ServiceError(exc.reason, field=API_FIELDS.get(exc.field or "", exc.field)) from exc
     return Status(201, _consultation_out(consultation))

@@ -18,6 +18,7 @@ from peerpath.care.choices import (
 )
 from peerpath.clients.choices import Modality
 from peerpath.clients.models import Client
+from peerpath.core.choices import Role
 from peerpath.core.models import Team
 
 PEER_SPECIFIC_CHOICES = [(a.value, a.label) for a in Activity if a in PEER_SPECIFIC_ACTIVITIES]
@@ -98,24 +99,27 @@ class TeamMeetingForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    """A consultation: a clinician names the peer they asked; a peer names the colleague who asked them."""
+    """A consultation. Whoever asked names the peer they asked; a peer names the colleague who asked them."""
 
-    peer = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Peer support worker"))
+    peer = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Peer support worker you asked"))
     asked_by = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Who asked you"))
     held_at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                                format="%Y-%m-%dT%H:%M"))
-    topic = forms.CharField(label=_("What about (a few words, no clinical detail)"), max_length=200)
+    topic = forms.CharField(label=_("What about"), max_length=200,
+                            help_text=_("A few words, no clinical detail."))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        colleagues = StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True).exclude(pk=user.pk)
-        if user.role == "peer":
+        colleagues = (StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True)
+                      .exclude(pk=user.pk).order_by("first_name", "last_name", "pk"))
+        if user.role == Role.PEER:
             del self.fields["peer"]
-            self.fields["asked_by"].queryset = colleagues.order_by("first_name", "last_name")  # type: ignore[attr-defined]
+            self.fields["asked_by"].queryset = colleagues  # type: ignore[attr-defined]
+            self.fields["asked_by"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda s: f"{s.display_name} ({s.get_role_display()})")
         else:
             del self.fields["asked_by"]
-            self.fields["peer"].queryset = colleagues.filter(role="peer").order_by("first_name", "last_name")  # type: ignore[attr-defined]
-        for name in ("peer", "asked_by"):
-            if name in self.fields:
-                self.fields[name].label_from_instance = lambda s: s.display_name  # type: ignore[attr-defined]
-        self.fields["held_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            self.fields["peer"].queryset = colleagues.filter(role=Role.PEER)  # type: ignore[attr-defined]
+            self.fields["peer"].label_from_instance = lambda s: s.display_name  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("held_at", timezone.localtime().replace(second=0, microsecond=0))

@@ -141,8 +141,11 @@ def meeting_get_for(user: Any, meeting_id: int) -> TeamMeeting:
 
 
 def consultations_for(user: Any) -> QuerySet[PeerConsultation]:
-    """Consultations the user asked for or gave; supervisors and leaders see their organisation's."""
+    """Consultations the user asked for or gave, newest first; supervisors, leaders and admins see all of
+    their organisation's. Nobody sees another organisation's."""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return PeerConsultation.objects.none()
     rows = PeerConsultation.objects.filter(organisation_id=user.organisation_id, is_active=True)
-    if user.role not in (Role.SUPERVISOR, Role.LEADER):
+    if user.role not in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN):
         rows = rows.filter(Q(peer=user) | Q(asked_by=user))
     return rows.select_related("peer", "asked_by", "client").order_by("-held_at", "-pk")

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
 from peerpath.care.choices import PEER_SPECIFIC_ACTIVITIES, Activity, Chime, GoalStatus, LifeArea, Setting
@@ -243,37 +244,50 @@ def team_meeting_record(
 
 # ------------------------------------------------------------------ peer consultations
 
-CONSULTING_ROLES = frozenset({Role.PEER, Role.CLINICIAN, Role.SUPERVISOR, Role.LEADER})
+# Everyone on the care side may record a consultation; evaluators only read figures.
+CONSULTING_ROLES = frozenset({Role.PEER, Role.CLINICIAN, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
+CONSULTATION_FUTURE_TOLERANCE = timedelta(minutes=5)  # the form's minute precision and clock drift
+
+
+def _is_colleague(actor: StaffMember, staff: StaffMember | None) -> bool:
+    return staff is not None and staff.organisation_id == actor.organisation_id and staff.is_active
 
 
 def consultation_record(
-    *, actor: StaffMember, held_at: datetime, topic: str, peer: StaffMember | None = None,
-    asked_by: StaffMember | None = None, client: Client | None = None,
+    *, actor: StaffMember, peer: StaffMember | None, held_at: datetime, topic: str, client: Client | None = None,
+    asked_by: StaffMember | None = None,
 ) -> PeerConsultation:
-    """A colleague asked a peer worker for their view. A clinician, supervisor or leader records the
-    consultation they asked for (``peer``); a peer records one they were asked for (``asked_by``). Counted in
-    the integration metrics: integrated peers are consulted more (seed 002)."""
+    """A colleague (clinician, supervisor, leader or another peer) asked a peer support worker for their view,
+    about a client or in general. Whoever asked records it (``asked_by`` defaults to the actor); the peer who
+    was asked may record it too, naming the colleague in ``asked_by``. Counted per team and month in the
+    integration metrics."""
     if actor.role not in CONSULTING_ROLES:
-        raise NotAllowed("Consultations are recorded by the people who asked or were asked.")
-    if actor.role == Role.PEER:
-        peer, asked_by = actor, asked_by
-        if asked_by is None or asked_by.organisation_id != actor.organisation_id or not asked_by.is_active:
-            raise ServiceError("Choose the colleague who asked you.", field="asked_by")
-        if asked_by.pk == actor.pk:
-            raise ServiceError("Choose a colleague, not yourself.", field="asked_by")
-    else:
+        raise NotAllowed(_("Consultations are recorded by the people who asked or were asked."))
+    if peer is None or not _is_colleague(actor, peer) or peer.role != Role.PEER:
+        raise ServiceError(_("Choose an active peer support worker of your organisation."), field="peer")
+    named_asker = asked_by is not None
+    if asked_by is None:
         asked_by = actor
-        if peer is None or peer.organisation_id != actor.organisation_id or peer.role != Role.PEER or not peer.is_active:
-            raise ServiceError("Choose a peer support worker of your organisation.", field="peer")
+    elif asked_by.pk != actor.pk:
+        # Only the peer who was asked records a consultation on someone else's behalf.
+        if peer.pk != actor.pk:
+            raise ServiceError(_("Record the consultations you asked for, or those you were asked."), field="asked_by")
+        if not _is_colleague(actor, asked_by):
+            raise ServiceError(_("Choose the colleague of your organisation who asked you."), field="asked_by")
+    if asked_by.pk == peer.pk:
+        raise ServiceError(_("A peer cannot consult themselves: choose a colleague."),
+                           field="asked_by" if named_asker else "peer")
     if client is not None and not visible_clients(actor).filter(pk=client.pk).exists():
-        raise ServiceError("No such client among those you can see.", field="client")
-    if held_at > timezone.now() + timedelta(minutes=5):
-        raise ServiceError("A consultation cannot be in the future.", field="held_at")
+        raise ServiceError(no_client_message(), field="client")
+    if timezone.is_naive(held_at):
+        raise ServiceError(_("Give the time with a time zone."), field="held_at")
+    if held_at > timezone.now() + CONSULTATION_FUTURE_TOLERANCE:
+        raise ServiceError(_("A consultation cannot be in the future."), field="held_at")
     topic = (topic or "").strip()
     if not topic:
-        raise ServiceError("Say in a few words what the consultation was about.", field="topic")
+        raise ServiceError(_("Say in a few words what the consultation was about."), field="topic")
     if len(topic) > 200:
-        raise ServiceError("Keep the topic under 200 characters.", field="topic")
+        raise ServiceError(_("Keep the topic under 200 characters."), field="topic")
     organisation_id: int = actor.organisation_id  # type: ignore[assignment]  # set for every staff member
     with transaction.atomic():
         consultation = PeerConsultation.objects.create(
@@ -281,3 +295,8 @@ def consultation_record(
             topic=topic)
         audit_record(actor=actor, action=AuditAction.CREATE, target=consultation, client=client)
     return consultation
+
+
+def no_client_message() -> str:
+    """The same words for a client that does not exist and one the actor may not see."""
+    return _("No such client among those you can see.")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +21,7 @@ from peerpath.care.forms import (
     TeamMeetingForm,
 )
 from peerpath.clients.models import Client
+from peerpath.clients.permissions import visible_clients
 from peerpath.clients.selectors import client_get_for
 from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.audit import audit_record
@@ -199,21 +200,30 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 @allow(services.CONSULTING_ROLES)
 def consultation_list(request: AuthedRequest) -> HttpResponse:
-    """Consultations asked for or given, and the form to record one. A clinician coming from a client's page
-    (``?client=<id>``) records it about that client."""
+    """Consultations asked for or given, and the form to record one. Coming from a client's page
+    (``?client=<id>``) the consultation is about that client; a client the user cannot see is a 404."""
     user = request.user
     client = None
     client_id = request.POST.get("client") or request.GET.get("client")
-    if client_id and str(client_id).isdigit():
-        client = client_get_for(user, int(client_id))
+    if client_id:
+        if not str(client_id).isdigit():
+            raise Http404("No such client.")
+        client = client_get_for(user, int(client_id), audit=request.method != "POST")
     form = ConsultationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        is_peer = user.role == Role.PEER
         created = call_service(form, services.consultation_record, actor=user, held_at=data["held_at"],
-                               topic=data["topic"], peer=data.get("peer"), asked_by=data.get("asked_by"), client=client)
+                               topic=data["topic"], peer=user if is_peer else data["peer"],
+                               asked_by=data["asked_by"] if is_peer else None, client=client)
         if created is not None:
             messages.success(request, _("Consultation recorded."))
             return redirect("care:consultation_list")
     page = Paginator(selectors.consultations_for(user), 30).get_page(request.GET.get("page"))
-    return render(request, "care/consultations.html", {"form": form, "page": page, "client": client},
+    rows = list(page)
+    # The client's name only for those who may see the client; the rest see that it was about someone.
+    seen = set(visible_clients(user).filter(pk__in={c.client_id for c in rows if c.client_id})
+               .values_list("pk", flat=True))
+    return render(request, "care/consultations.html",
+                  {"form": form, "page": page, "rows": rows, "client": client, "visible_client_ids": seen},
                   status=400 if form.errors else 200)

@@ -4,7 +4,15 @@ import factory
 from django.utils import timezone
 
 from peerpath.accounts.tests.factories import StaffFactory
-from peerpath.care.models import Encounter, EncounterAttendance, Goal, GoalStep, RecoveryPlan, TeamMeeting
+from peerpath.care.models import (
+    Encounter,
+    EncounterAttendance,
+    Goal,
+    GoalStep,
+    PeerConsultation,
+    RecoveryPlan,
+    TeamMeeting,
+)
 from peerpath.clients.tests.factories import ClientFactory
 from peerpath.core.tests.factories import TeamFactory
 
@@ -72,3 +80,16 @@ class TeamMeetingFactory(factory.django.DjangoModelFactory):
     held_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
     recorded_by = factory.SubFactory(StaffFactory, organisation=factory.SelfAttribute("..organisation"), role="supervisor")
     topic = "Weekly review"
+
+
+class PeerConsultationFactory(factory.django.DjangoModelFactory):
+    """A clinician of the peer's organisation asked the peer for their view (no client unless given)."""
+
+    class Meta:
+        model = PeerConsultation
+
+    peer = factory.SubFactory(StaffFactory, role="peer")
+    organisation = factory.SelfAttribute("peer.organisation")
+    asked_by = factory.SubFactory(StaffFactory, organisation=factory.SelfAttribute("..organisation"), role="clinician")
+    held_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    topic = "How to start with someone who says they do not need help"

@@ -1,5 +1,6 @@
 from django.utils import timezone
 
+from peerpath.accounts.tests.factories import StaffFactory
 from peerpath.care.tests.factories import GoalStepFactory
 from peerpath.testing.access import Route
 
@@ -18,6 +19,11 @@ def _encounter_payload(w):
 
 def _meeting_payload(w):
     return {"team_id": w.a.team.pk, "held_at": timezone.now().isoformat(), "duration_minutes": 45, "topic": "Review"}
+
+
+def _consultation_payload(w):
+    other_peer = StaffFactory(organisation=w.a.organisation, role="peer", teams=[w.a.team])
+    return {"held_at": timezone.now().isoformat(), "topic": "First week home", "peer_id": other_peer.pk}
 
 
 ROUTES = [
@@ -48,9 +54,10 @@ ROUTES = [
           data=lambda w: {"own_words": "Cook for friends", "life_area": "relationships", "chime": "connectedness"}, ok=frozenset({201})),
     Route("api:meeting_list", allowed=READERS),
     Route("api:meeting_create", org_bound=True, allowed=WRITERS, method="POST", data=_meeting_payload, ok=frozenset({201})),
-    Route("care:consultation_list", allowed=WRITERS),
-    Route("api:consultation_list", allowed=WRITERS),
-    Route("api:consultation_create", allowed=WRITERS, method="POST", org_bound=True, ok=frozenset({201}),
-          data=lambda w: {"held_at": timezone.now().isoformat(), "topic": "First week home",
-                          "peer_id": w.a.users["peer"].pk, "asked_by_id": w.a.users["clinician"].pk}),
+    Route("care:consultation_list", allowed=READERS, org_bound=False),
+    Route("api:consultation_list", allowed=READERS, org_bound=False),
+    # A second peer of organisation A is consulted, so any role (a peer too) records asking them; the body
+    # names A's peer, so B's staff get 404.
+    Route("api:consultation_create", allowed=READERS, method="POST", org_bound=True, ok=frozenset({201}),
+          data=_consultation_payload),
 ]
