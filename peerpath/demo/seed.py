@@ -6,6 +6,7 @@ demo accounts work) and Northgate (``other-admin``).
 
 from __future__ import annotations
 
+import random
 import secrets
 from datetime import date, datetime, time, timedelta
 from importlib import import_module
@@ -24,6 +25,7 @@ from peerpath.care.models import (
     EncounterAttendance,
     Goal,
     GoalStep,
+    PeerConsultation,
     RecoveryPlan,
     TeamMeeting,
     TeamMeetingAttendance,
@@ -276,6 +278,43 @@ def _seed_care(ctx: DemoContext, org: Organisation) -> None:
     _seed_encounters(ctx, org, matches)
     _seed_plans(ctx, org, [m for m in matches if m.is_active])
     _seed_meetings(ctx, org)
+    if org.pk == ctx.organisations[0].pk:
+        _seed_consultations(ctx, org, [m for m in matches if m.is_active])
+
+
+CONSULTATION_TOPICS = [
+    "How to start with someone who says they do not need help",
+    "Preparing for the discharge meeting",
+    "Ideas for connecting with a community group",
+    "What recovery could look like after a long admission",
+    "Missed appointments: how to reach out without pressure",
+    "Talking about medication worries without taking sides",
+]
+
+
+def _seed_consultations(ctx: DemoContext, org: Organisation, matches: list[Match]) -> None:
+    """A handful of recent consultations (the last three weeks): demo clinicians asking demo peers, about a
+    client the clinician's team sees or in general, so the consultations page shows something. Their own
+    random stream keeps the rest of the demo unchanged. Trends over months are seeded by the integration demo."""
+    rng = random.Random(f"consultations-{ctx.today.isoformat()}")
+    staff = ctx.all_staff[org.pk]
+    clinicians = sorted((s for s in staff if s.role == Role.CLINICIAN), key=lambda s: s.username)
+    peers = ctx.peers[org.pk][:4]  # the demo peer ("peer") first
+    if not clinicians or not peers:
+        return
+    teams_of = {s.pk: set(s.teams.values_list("pk", flat=True)) for s in clinicians}
+    rows = []
+    for i in range(8):
+        peer = peers[0] if i % 2 == 0 else peers[i % len(peers)]
+        clinician = clinicians[0] if i < 4 else rng.choice(clinicians)  # the demo clinician asks the first few
+        shared = [m.client for m in matches if m.peer_id == peer.pk and m.client.team_id in teams_of[clinician.pk]]
+        held_at = _aware(ctx.today - timedelta(days=1 + i * 2 + rng.randint(0, 1)), rng.randint(9, 16),
+                         rng.choice([0, 15, 30, 45]))
+        rows.append(PeerConsultation(
+            organisation=org, peer=peer, asked_by=clinician, held_at=held_at, topic=CONSULTATION_TOPICS[i % 6],
+            client=rng.choice(shared) if shared and i % 3 != 2 else None,
+        ))
+    PeerConsultation.objects.bulk_create(rows)
 
 
 def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) -> None:

@@ -346,3 +346,31 @@ def test_a_clinician_is_offered_to_record_a_consultation_from_the_client_page(wo
     link = f'href="{reverse("care:consultation_list")}?client={a.client.pk}"'
     assert link in login(a.users["clinician"]).get(url).content.decode()
     assert link not in login(a.users["peer"]).get(url).content.decode()
+
+
+# ------------------------------------------------------------------ demo
+
+
+def test_the_core_demo_has_a_handful_of_recent_consultations_that_their_clinicians_can_read(settings, tmp_path,
+                                                                                              login):
+    from peerpath.clients.permissions import visible_clients
+    from peerpath.demo.seed import seed_core
+
+    settings.VAR_DIR = tmp_path
+    settings.PEERPATH_DEMO_PASSWORD = "demo-password-for-tests"
+    ctx = seed_core(clients=60)
+    riverside = ctx.organisations[0]
+    rows = list(PeerConsultation.objects.select_related("peer", "asked_by", "client"))
+    assert 6 <= len(rows) <= 10
+    now = timezone.now()
+    for row in rows:
+        assert (row.organisation_id, row.peer.organisation_id, row.asked_by.organisation_id) == (riverside.pk,) * 3
+        assert (row.peer.role, row.asked_by.role) == ("peer", "clinician")
+        assert now - timedelta(days=21) < row.held_at < now
+        if row.client is not None:
+            assert visible_clients(row.asked_by).filter(pk=row.client_id).exists()
+    demo_peer, demo_clinician = ctx.staff["peer"], ctx.staff["clinician"]
+    assert sum(1 for r in rows if r.peer_id == demo_peer.pk) >= 3
+    assert sum(1 for r in rows if r.asked_by_id == demo_clinician.pk) >= 3
+    page = login(demo_clinician).get(reverse(URL))
+    assert page.status_code == 200 and len(page.context["rows"]) >= 3
