@@ -275,6 +275,19 @@ def test_the_page_is_refused_to_evaluators(world, login):
     assert login(world.a.users["evaluator"]).get(reverse(URL)).status_code == 403
 
 
+def test_the_page_and_its_errors_are_in_spanish(world, login):
+    a = world.a
+    a.users["clinician"].language = "es"
+    a.users["clinician"].save(update_fields=["language"])
+    http = login(a.users["clinician"])
+    page = http.get(reverse(URL), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Guardar consulta" in page and "Trabajador de apoyo entre pares al que consultaste" in page
+    future = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = http.post(reverse(URL), {"peer": a.users["peer"].pk, "held_at": future, "topic": "x"},
+                        HTTP_ACCEPT_LANGUAGE="es")
+    assert refused.context["form"].errors == {"held_at": ["Una consulta no puede estar en el futuro."]}
+
+
 # ------------------------------------------------------------------ API
 
 
