@@ -4,22 +4,26 @@ Data (bulk-loaded with generate_series, once; re-used on later runs): one organi
 100 clinicians, 20 supervisors, 10 leaders, 5 evaluators, 5 admins) in 12 teams, 50,000 clients, 50,000
 referrals, 45,000 matches, 2,000,000 encounters (each with its attendance row) over three years, weekly team
 meetings of every team with attendance, 60,000 peer consultations and 1,300,000 audit events (1,000,000 peers
-opening their clients' records, the rest clinicians' reads and list views); plus a small second organisation
-whose rows must never count. Four teams are drawn into their teams over the three years, the rest stay level.
+opening client records while their match runs, mostly their own clients', the rest clinicians' reads and list
+views); plus a small second organisation whose rows must never count. Four teams are drawn into their teams over the
+three years (meeting attendance, consultation reach, record access, peer-specific share), the rest stay level.
 
 Timed in one run, each ``--repeat`` times (medians reported), interleaved:
 
 * ``raw_sql``: the same per team × month aggregates written by hand as plain SQL, one statement after another on
   one connection (meetings and peer attendances, referrals, consultations, encounter minutes, matches started and
   ended, caseload records opened);
-* ``metrics_36_months``: ``integration_metrics(user=leader, months=36)`` — the whole history;
+* ``metrics_36_months``: ``integration_metrics(user=leader, months=36)`` — the whole history, parallel path (outside
+  a transaction); ``metrics_36_months_sequential`` the same inside ``transaction.atomic()`` (one connection);
 * ``page_default`` and ``page_36_months``: the integration page (12 months, and 36) through Django's test client.
 
-Before timing, the raw SQL's figures are compared with the selector's for every team and month; the run stops if
-one differs. Query counts are taken on the sequential path (inside a transaction), which issues the same statements
-as the parallel one. Run: ``peerpath bench implementation [--reload] [--repeat N]``. Database:
-``IMPLEMENTATION_BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/peerpath_bench_implementation).
-Figures go to bench/results/implementation.json.
+Before timing, the raw SQL's figures are compared with the selector's (both paths) for every team and month; the
+run stops if one differs. Statements are counted on the sequential path (CaptureQueriesContext) and on the parallel
+path (an execute wrapper on every connection, the worker threads' included); the slowest selector statement's
+EXPLAIN ANALYZE goes into the results. Run: ``peerpath bench implementation [--reload] [--repeat N]``
+(``--reload`` drops this benchmark's own database and loads afresh). Database: ``IMPLEMENTATION_BENCH_DATABASE_URL``
+(default postgres://postgres@127.0.0.1:5432/peerpath_bench_implementation). Figures go to
+bench/results/implementation.json.
 """
 
 from __future__ import annotations
@@ -467,7 +471,7 @@ def child(argv: list[str]) -> None:
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
         selectors.integration_metrics(user=leader, months=36)
     selector_statements = [(float(q["time"]), q["sql"]) for q in captured.captured_queries]
-    statements: dict[str, Any] = {"raw_sql": len(RAW_SQL), "metrics_36_months": len(selector_statements)}
+    statements: dict[str, Any] = {"metrics_36_months": len(selector_statements)}
     for name, query in (("page_default", ""), ("page_36_months", "?months=36")):
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
             page(query)
@@ -520,9 +524,9 @@ def child(argv: list[str]) -> None:
                 "sequential_path: CaptureQueriesContext on the one connection inside transaction.atomic(), where the "
                 "selector runs its query groups one after another; parallel_path: an execute wrapper installed on the "
                 "main connection and, through the connection_created signal, on each worker thread's own connection, "
-                "counting every statement of one untimed call outside a transaction (as timed). The two agree when "
-                "equal. The page's count includes the session and user look-ups of the request. raw_sql counted the "
-                f"same way: {raw_counted}."),
+                "counting every statement of one untimed call outside a transaction, as in the timed runs. The page's "
+                "counts include the request's session and user look-ups. raw_sql: the hand-written statements, run "
+                f"one after another on one connection (the execute wrapper counted {raw_counted})."),
         },
         "selector_statements_sequential": {
             "seconds_each": sorted([round(t, 3) for t, _sql in selector_statements], reverse=True),
