@@ -28,6 +28,7 @@ from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Organisation, Team
+from peerpath.core.validation import clean_text
 from peerpath.measures import scoring, selectors
 from peerpath.measures.choices import (
     AdministrationStatus,
@@ -78,17 +79,6 @@ def _require_client(actor: Any, client: Client) -> None:
     _require(actor, ADMINISTER_ROLES)
     if client.organisation_id != actor.organisation_id or not visible_clients(actor).filter(pk=client.pk).exists():
         raise NotAllowed(_("This client is not on your caseload or team."))
-
-
-def _text(value: Any, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ServiceError(_("Enter text."), field=field)
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(_("This field is required."), field=field)
-    if max_length and len(text) > max_length:
-        raise ServiceError(_("Too long."), field=field)
-    return text
 
 
 def _language(value: Any) -> str:
@@ -313,7 +303,7 @@ def link_submit(*, token: str, answers: Mapping[Any, Any], language: str) -> Adm
 def schedule_create(*, actor: Any, name: str, team: Team | None, instruments: list[Instrument],
                     target_followup_rate: int = 80) -> MeasureSchedule:
     _require(actor, SCHEDULE_MANAGERS)
-    name = _text(name, "name", max_length=200)
+    name = clean_text(name, "name", max_length=200)
     if team is not None and team.organisation_id != actor.organisation_id:
         raise ServiceError(_("Choose a team of your organisation."), field="team")
     if not instruments:
@@ -472,7 +462,7 @@ def instrument_create(*, actor: Any, code: str, name: str, name_es: str = "", in
     _require(actor, BUILDERS)
     import re
 
-    code = _text(code, "code", max_length=40).lower()
+    code = clean_text(code, "code", max_length=40).lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
         raise ServiceError(_("Use lower-case letters, digits, - and _ only."), field="code")
     if Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=actor.organisation_id), code=code).exists():
@@ -483,13 +473,13 @@ def instrument_create(*, actor: Any, code: str, name: str, name_es: str = "", in
         raise ServiceError(_("Enter a number from 0 to 50."), field="max_missing")
     with transaction.atomic():
         instrument = Instrument.objects.create(
-            organisation_id=actor.organisation_id, code=code, name=_text(name, "name", max_length=200),
-            name_es=_text(name_es, "name_es", required=False, max_length=200),
-            instructions=_text(instructions, "instructions", required=False, max_length=2000),
-            instructions_es=_text(instructions_es, "instructions_es", required=False, max_length=2000),
-            recall_period=_text(recall_period, "recall_period", required=False, max_length=100),
-            citation=_text(citation, "citation", required=False, max_length=2000),
-            attribution=_text(attribution, "attribution", required=False, max_length=2000),
+            organisation_id=actor.organisation_id, code=code, name=clean_text(name, "name", max_length=200),
+            name_es=clean_text(name_es, "name_es", required=False, max_length=200),
+            instructions=clean_text(instructions, "instructions", required=False, max_length=2000),
+            instructions_es=clean_text(instructions_es, "instructions_es", required=False, max_length=2000),
+            recall_period=clean_text(recall_period, "recall_period", required=False, max_length=100),
+            citation=clean_text(citation, "citation", required=False, max_length=2000),
+            attribution=clean_text(attribution, "attribution", required=False, max_length=2000),
             licence=Licence.FREE_TEXT, scoring_method=scoring_method, max_missing=max_missing,
             higher_is_better=bool(higher_is_better), is_published=False,
             missing_rule_note=_("Set by the organisation: up to %(n)s unanswered items are prorated.") % {"n": max_missing})
@@ -502,12 +492,12 @@ def instrument_add_option(*, actor: Any, instrument: Instrument, value: int, lab
     _own_draft(actor, instrument)
     if isinstance(value, bool) or not isinstance(value, int) or not -100 <= value <= 100:
         raise ServiceError(_("Enter a whole number from -100 to 100."), field="value")
-    option_set = _text(option_set or "default", "option_set", max_length=20)
+    option_set = clean_text(option_set or "default", "option_set", max_length=20)
     try:
         with transaction.atomic():
             option = ResponseOption.objects.create(instrument=instrument, option_set=option_set, value=value,
-                                                   label=_text(label, "label", max_length=120),
-                                                   label_es=_text(label_es, "label_es", required=False, max_length=120))
+                                                   label=clean_text(label, "label", max_length=120),
+                                                   label_es=clean_text(label_es, "label_es", required=False, max_length=120))
             audit_record(actor=actor, action=AuditAction.UPDATE, target=instrument, detail={"option": value})
     except IntegrityError:
         raise ServiceError(_("This value is already an answer of this set."), field="value") from None
@@ -517,13 +507,13 @@ def instrument_add_option(*, actor: Any, instrument: Instrument, value: int, lab
 def instrument_add_item(*, actor: Any, instrument: Instrument, text: str, text_es: str = "", reverse_scored: bool = False,
                         subscale: str = "", option_set: str = "default") -> InstrumentItem:
     _own_draft(actor, instrument)
-    option_set = _text(option_set or "default", "option_set", max_length=20)
+    option_set = clean_text(option_set or "default", "option_set", max_length=20)
     with transaction.atomic():
         number = (instrument.items.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        item = InstrumentItem.objects.create(instrument=instrument, number=number, text=_text(text, "text", max_length=1000),
-                                             text_es=_text(text_es, "text_es", required=False, max_length=1000),
+        item = InstrumentItem.objects.create(instrument=instrument, number=number, text=clean_text(text, "text", max_length=1000),
+                                             text_es=clean_text(text_es, "text_es", required=False, max_length=1000),
                                              reverse_scored=bool(reverse_scored), option_set=option_set,
-                                             subscale=_text(subscale, "subscale", required=False, max_length=60))
+                                             subscale=clean_text(subscale, "subscale", required=False, max_length=60))
         audit_record(actor=actor, action=AuditAction.UPDATE, target=instrument, detail={"item": number})
     return item
 
@@ -541,8 +531,8 @@ def instrument_add_band(*, actor: Any, instrument: Instrument, low: Decimal, hig
         if not (high < Decimal(str(band["min"])) or low > Decimal(str(band["max"]))):
             raise ServiceError(_("Bands must not overlap."), field="low")
     with transaction.atomic():
-        instrument.bands = sorted([*instrument.bands, {"min": str(low), "max": str(high), "label": _text(label, "label", max_length=60),
-                                                       "label_es": _text(label_es, "label_es", required=False, max_length=60)}],
+        instrument.bands = sorted([*instrument.bands, {"min": str(low), "max": str(high), "label": clean_text(label, "label", max_length=60),
+                                                       "label_es": clean_text(label_es, "label_es", required=False, max_length=60)}],
                                   key=lambda b: Decimal(str(b["min"])))
         instrument.save(update_fields=["bands", "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, target=instrument, detail={"band": str(label)})
@@ -555,7 +545,7 @@ def instrument_add_safety_rule(*, actor: Any, instrument: Instrument, item_numbe
         raise ServiceError(_("Choose an item of this instrument."), field="item_number")
     with transaction.atomic():
         instrument.safety_rules = [*instrument.safety_rules, {"item": item_number, "above": above,
-                                                              "label": _text(label, "label", max_length=200)}]
+                                                              "label": clean_text(label, "label", max_length=200)}]
         instrument.save(update_fields=["safety_rules", "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, target=instrument, detail={"safety_rule": item_number})
     return instrument
@@ -594,10 +584,10 @@ def item_text_set(*, actor: Any, item: InstrumentItem, text: str, text_es: str =
         raise NotAllowed
     if instrument.licence != Licence.SCORING_ONLY:
         raise ServiceError(_("Only instruments shipped as scoring only take your own text."), field="text")
-    text = _text(text, "text", max_length=1000)
+    text = clean_text(text, "text", max_length=1000)
     with transaction.atomic():
         override_row, _created = ItemTextOverride.objects.update_or_create(
             organisation_id=actor.organisation_id, item=item,
-            defaults={"text": text, "text_es": _text(text_es, "text_es", required=False, max_length=1000), "is_active": True})
+            defaults={"text": text, "text_es": clean_text(text_es, "text_es", required=False, max_length=1000), "is_active": True})
         audit_record(actor=actor, action=AuditAction.UPDATE, target=override_row, detail={"item": item.number})
     return override_row

@@ -6,9 +6,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from peerpath.lib.svg import svg_chart
 
 # Colour-blind-safe pair (Okabe–Ito blue and vermillion), both ≥ 3:1 against white; the groups are
 # also told apart by line style (solid / dashed), not by colour alone.
@@ -27,12 +29,7 @@ def _nice_max(value: float) -> float:
 
 
 def _svg(chart_id: str, title: str, description: str, body: str) -> SafeString:
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{i}-t {i}-d" '
-        'preserveAspectRatio="xMidYMid meet" width="100%" focusable="false">'
-        '<title id="{i}-t">{t}</title><desc id="{i}-d">{d}</desc>{b}</svg>',
-        w=WIDTH, h=HEIGHT, i=chart_id, t=title, d=description, b=mark_safe(body),  # noqa: S308 - body built here from numbers and escaped labels
-    )
+    return svg_chart(chart_id, title, description, body, width=WIDTH, height=HEIGHT)
 
 
 def _axes(y_max: float, y_label: str, x_labels: list[tuple[float, str]], x_of: Any, y_of: Any, percent: bool) -> str:

@@ -21,6 +21,7 @@ from peerpath.accounts.models import StaffMember
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.validation import clean_text
 from peerpath.workforce import selectors, survey
 from peerpath.workforce.models import (
     BoundaryCategory,
@@ -85,17 +86,6 @@ def _require(actor: Any, roles: Iterable[str], message: str = "") -> None:
         raise NotAllowed(message or _("Your role cannot do this."))
 
 
-def _text(value: Any, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ServiceError(_("Enter text."), field=field)
-    if required and not text:
-        raise ServiceError(_("This field is required."), field=field)
-    if max_length and len(text) > max_length:
-        raise ServiceError(_("Too long."), field=field)
-    return text
-
-
 def _same_org(actor: Any, obj: Any) -> None:
     if obj.organisation_id != actor.organisation_id:
         raise NotAllowed
@@ -120,15 +110,15 @@ def notify(*, recipient: Any, message: str, link: str = "") -> Notification:
 
 def role_definition_create(*, actor: Any, title: str, team_type: str = "", **fields: Any) -> RoleDefinition:
     _require(actor, ROLE_DEFINITION_AUTHORS)
-    title = _text(title, "title", max_length=200)
-    values = {name: _text(fields.get(name, ROLE_TEMPLATE[name]), name, required=name != "generic_duties")
+    title = clean_text(title, "title", max_length=200)
+    values = {name: clean_text(fields.get(name, ROLE_TEMPLATE[name]), name, required=name != "generic_duties")
               for name in ROLE_TEXT_FIELDS}
     with transaction.atomic():
         latest = (RoleDefinition.objects.filter(organisation_id=actor.organisation_id, title=title)
                   .order_by("-version").first())
         definition = RoleDefinition.objects.create(
             organisation_id=actor.organisation_id, title=title, version=(latest.version + 1) if latest else 1,
-            team_type=_text(team_type, "team_type", required=False, max_length=20), drafted_by=actor, **values)
+            team_type=clean_text(team_type, "team_type", required=False, max_length=20), drafted_by=actor, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, target=definition)
     return definition
 
@@ -147,12 +137,12 @@ def role_definition_update(*, actor: Any, definition: RoleDefinition, team_type:
     _same_org(actor, definition)
     if definition.status != RoleDefinitionStatus.DRAFT:
         raise ServiceError(_("Only a draft can be changed; start a new version."), field="status")
-    values = {name: _text(fields.get(name, getattr(definition, name)), name, required=name != "generic_duties")
+    values = {name: clean_text(fields.get(name, getattr(definition, name)), name, required=name != "generic_duties")
               for name in ROLE_TEXT_FIELDS}
     with transaction.atomic():
         for name, value in values.items():
             setattr(definition, name, value)
-        definition.team_type = _text(team_type, "team_type", required=False, max_length=20)
+        definition.team_type = clean_text(team_type, "team_type", required=False, max_length=20)
         definition.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, target=definition)
     return definition
@@ -194,7 +184,7 @@ def role_definition_comment(*, actor: Any, definition: RoleDefinition, body: str
     _same_org(actor, definition)
     if not selectors.can_review(actor, definition) and actor.role not in ROLE_DEFINITION_AUTHORS:
         raise NotAllowed(_("Only the people consulted can comment."))
-    body = _text(body, "body", max_length=5000)
+    body = clean_text(body, "body", max_length=5000)
     with transaction.atomic():
         comment = RoleDefinitionComment.objects.create(definition=definition, author=actor, body=body)
         audit_record(actor=actor, action=AuditAction.CREATE, target=comment)
@@ -230,12 +220,12 @@ def role_definition_approve(*, actor: Any, definition: RoleDefinition) -> RoleDe
 
 def course_create(*, actor: Any, title: str, topic: str, hours: Any, description: str = "") -> Course:
     _require(actor, CATALOGUE_EDITORS)
-    title = _text(title, "title", max_length=200)
+    title = clean_text(title, "title", max_length=200)
     if topic not in CourseTopic.values:
         raise ServiceError(_("Choose a topic."), field="topic")
     with transaction.atomic():
         course = Course.objects.create(organisation_id=actor.organisation_id, title=title, topic=topic,
-                                       hours=_hours(hours, "hours"), description=_text(description, "description",
+                                       hours=_hours(hours, "hours"), description=clean_text(description, "description",
                                                                                       required=False))
         audit_record(actor=actor, action=AuditAction.CREATE, target=course)
     return course
@@ -301,9 +291,9 @@ def credential_create(*, actor: Any, staff: StaffMember, name: str, issuer: str,
         _require(actor, CREDENTIAL_MANAGERS, _("You can record only your own credentials."))
     if staff.organisation_id != actor.organisation_id:
         raise NotAllowed
-    name = _text(name, "name", max_length=200)
-    issuer = _text(issuer, "issuer", max_length=200)
-    number = _text(number, "number", required=False, max_length=100)
+    name = clean_text(name, "name", max_length=200)
+    issuer = clean_text(issuer, "issuer", max_length=200)
+    number = clean_text(number, "number", required=False, max_length=100)
     if not isinstance(issued_on, date):
         raise ServiceError(_("Enter a date."), field="issued_on")
     if not isinstance(expires_on, date):
@@ -441,7 +431,7 @@ def supervision_record(*, actor: Any, kind: str, held_on: date, attendees: list[
     with transaction.atomic():
         session = SupervisionSession.objects.create(
             organisation_id=actor.organisation_id, kind=kind, held_on=held_on, led_by=actor, topics=list(topics),
-            notes=_text(notes, "notes", required=False), action_items=_text(action_items, "action_items", required=False))
+            notes=clean_text(notes, "notes", required=False), action_items=clean_text(action_items, "action_items", required=False))
         session.attendees.set(attendees)
         audit_record(actor=actor, action=AuditAction.CREATE, target=session)
     return session
@@ -480,7 +470,7 @@ def boundary_raise(*, actor: Any, category: str, question: str) -> BoundaryConsu
     _require(actor, {Role.PEER}, _("Boundary consultations are raised by peer workers."))
     if category not in BoundaryCategory.values:
         raise ServiceError(_("Choose a category."), field="category")
-    question = _text(question, "question", max_length=5000)
+    question = clean_text(question, "question", max_length=5000)
     with transaction.atomic():
         consultation = BoundaryConsultation.objects.create(organisation_id=actor.organisation_id, raised_by=actor,
                                                            category=category, question=question)
@@ -497,7 +487,7 @@ def boundary_respond(*, actor: Any, consultation: BoundaryConsultation, response
         raise NotAllowed(_("Only the peer's supervisor can respond."))
     if consultation.closed_at:
         raise ServiceError(_("This consultation is closed."), field="response")
-    response = _text(response, "response", max_length=5000)
+    response = clean_text(response, "response", max_length=5000)
     with transaction.atomic():
         consultation.response = response
         consultation.responded_by = actor
@@ -514,7 +504,7 @@ def boundary_respond(*, actor: Any, consultation: BoundaryConsultation, response
 
 def survey_round_create(*, actor: Any, title: str, opens_on: date, closes_on: date) -> SurveyRound:
     _require(actor, SURVEY_MANAGERS)
-    title = _text(title, "title", max_length=200)
+    title = clean_text(title, "title", max_length=200)
     if not isinstance(opens_on, date) or not isinstance(closes_on, date):
         raise ServiceError(_("Enter a date."), field="opens_on")
     if closes_on < opens_on:

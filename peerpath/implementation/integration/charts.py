@@ -5,12 +5,13 @@ and is always printed beside a table with the same numbers, which is the accessi
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peerpath.implementation.integration.selectors import IntegrationMetrics, TeamTrend
+from peerpath.lib.svg import svg_chart
 
 # Okabe–Ito colours (each ≥ 3:1 against white); teams also differ by dash pattern and marker shape.
 COLOURS = ("#0072B2", "#B8420F", "#117733", "#6A3D9A", "#5f6b7a", "#AA4499", "#332288", "#7A5A00")
@@ -20,13 +21,7 @@ LEFT, RIGHT, TOP, BOTTOM = 60, 24, 20, 52
 
 
 def _svg(chart_id: str, title: str, description: str, body: str, height: int = HEIGHT) -> SafeString:
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{i}-t {i}-d" '
-        'preserveAspectRatio="xMidYMid meet" width="100%" focusable="false">'
-        '<title id="{i}-t">{t}</title><desc id="{i}-d">{d}</desc>{b}</svg>',
-        w=WIDTH, h=height, i=chart_id, t=title, d=description,
-        b=mark_safe(body),  # noqa: S308 - built here from numbers and escaped labels
-    )
+    return svg_chart(chart_id, title, description, body, width=WIDTH, height=height)
 
 
 def _style(index: int) -> tuple[str, str]:

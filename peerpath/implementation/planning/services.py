@@ -19,6 +19,7 @@ from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
+from peerpath.core.validation import clean_text
 from peerpath.implementation import reference
 from peerpath.implementation.models import (
     Barrier,
@@ -53,17 +54,6 @@ def _require_scope(actor: Any, team: Team | None) -> None:
 def _same_org(actor: Any, obj: Any) -> None:
     if obj.organisation_id != actor.organisation_id:
         raise NotAllowed
-
-
-def _text(value: Any, field: str, *, required: bool = True, max_length: int | None = None) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ServiceError(_("Enter text."), field=field)
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(_("This field is required."), field=field)
-    if max_length and len(text) > max_length:
-        raise ServiceError(_("Use at most %(n)d characters.") % {"n": max_length}, field=field)
-    return text
 
 
 def _team(actor: Any, team: Any) -> Team | None:
@@ -114,11 +104,11 @@ BARRIER_FIELDS = ("kind", "title", "description", "evidence", "construct", "rais
 def _barrier_values(actor: Any, *, kind: Any, title: Any, description: Any, evidence: Any, construct: Any,
                     raised_by: Any, team: Any, resolved_on: Any, check_construct: bool = True) -> dict[str, Any]:
     values = {
-        "kind": _kind(kind), "title": _text(title, "title", max_length=MAX_TITLE),
-        "description": _text(description, "description", required=False, max_length=5000),
-        "evidence": _text(evidence, "evidence", required=False, max_length=5000),
+        "kind": _kind(kind), "title": clean_text(title, "title", max_length=MAX_TITLE),
+        "description": clean_text(description, "description", required=False, max_length=5000),
+        "evidence": clean_text(evidence, "evidence", required=False, max_length=5000),
         "construct": _construct(construct) if check_construct else construct,
-        "raised_by": _text(raised_by, "raised_by", required=False, max_length=200),
+        "raised_by": clean_text(raised_by, "raised_by", required=False, max_length=200),
         "team": _team(actor, team), "resolved_on": _date(resolved_on, "resolved_on"),
     }
     addressed = _date(resolved_on, "resolved_on")
@@ -203,10 +193,10 @@ def barrier_template_create(*, actor: Any, kind: str, title: str, construct: Any
                             description: str = "") -> BarrierTemplate:
     """An organisation's own barrier or facilitator template (admins)."""
     _require(actor, TABLE_EDITORS)
-    kind, title = _kind(kind), _text(title, "title", max_length=MAX_TITLE)
+    kind, title = _kind(kind), clean_text(title, "title", max_length=MAX_TITLE)
     construct = _construct(construct)
-    description = _text(description, "description", required=False, max_length=5000)
-    source = _text(source, "source", max_length=200)
+    description = clean_text(description, "description", required=False, max_length=5000)
+    source = clean_text(source, "source", max_length=200)
     with transaction.atomic():
         template = BarrierTemplate.objects.create(
             organisation_id=actor.organisation_id, key=f"own-{slugify(title)[:50]}", kind=kind, title=title,
@@ -245,8 +235,8 @@ def strategy_match_create(*, actor: Any, strategy: Any, level: Any, source: str,
     strategy = _strategy(strategy, required=True)
     if level not in (1, 2) or isinstance(level, bool):
         raise ServiceError(_("Choose Level 1 or Level 2."), field="level")
-    source = _text(source, "source", max_length=200)
-    note = _text(note, "note", required=False, max_length=500)
+    source = clean_text(source, "source", max_length=200)
+    note = clean_text(note, "note", required=False, max_length=500)
     with transaction.atomic():
         match = StrategyMatch.objects.create(organisation_id=actor.organisation_id, construct=construct,
                                              construct_2009=construct_2009, strategy=strategy, level=level,
@@ -292,7 +282,7 @@ def strategy_match_deactivate(*, actor: Any, match: StrategyMatch) -> StrategyMa
 def plan_create(*, actor: Any, title: str, team: Any = None) -> ImplementationPlan:
     _require(actor, WRITERS)
     _require_scope(actor, team if isinstance(team, Team) else None)
-    title = _text(title, "title", max_length=MAX_TITLE)
+    title = clean_text(title, "title", max_length=MAX_TITLE)
     team = _team(actor, team)
     with transaction.atomic():
         plan = ImplementationPlan.objects.create(organisation_id=actor.organisation_id, title=title, team=team,
@@ -309,7 +299,7 @@ def plan_create_from_checklist(*, actor: Any, title: str, team: Any = None) -> I
     templates = list(reference.checklist_templates().order_by("order"))
     if not templates:
         raise ServiceError(_("The best-practice checklist is not loaded."), field="title")
-    title = _text(title, "title", max_length=MAX_TITLE)
+    title = clean_text(title, "title", max_length=MAX_TITLE)
     team = _team(actor, team)
     with transaction.atomic():
         plan = ImplementationPlan.objects.create(organisation_id=actor.organisation_id, title=title, team=team,
@@ -377,8 +367,8 @@ def plan_item_create(*, actor: Any, plan: ImplementationPlan, title: str, descri
     _require(actor, WRITERS)
     _same_org(actor, plan)
     _require_scope(actor, plan.team)
-    title = _text(title, "title", max_length=MAX_TITLE)
-    description = _text(description, "description", required=False, max_length=5000)
+    title = clean_text(title, "title", max_length=MAX_TITLE)
+    description = clean_text(description, "description", required=False, max_length=5000)
     owner, strategy = _owner(actor, owner), _strategy(strategy)
     due_on = _date(due_on, "due_on")
     _check_due(plan, due_on)
@@ -408,9 +398,9 @@ def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
         raise ServiceError(_("Unknown field."), field=sorted(unknown)[0])
     values: dict[str, Any] = {}
     if "title" in changes:
-        values["title"] = _text(changes["title"], "title", max_length=MAX_TITLE)
+        values["title"] = clean_text(changes["title"], "title", max_length=MAX_TITLE)
     if "description" in changes:
-        values["description"] = _text(changes["description"], "description", required=False, max_length=5000)
+        values["description"] = clean_text(changes["description"], "description", required=False, max_length=5000)
     if "owner" in changes:
         values["owner"] = _owner(actor, changes["owner"])
     if "strategy" in changes:

@@ -4,8 +4,10 @@ with the same numbers, which is the accessible version."""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from peerpath.lib.svg import svg_chart
 
 # Okabe–Ito blue and a dark grey: both ≥ 4.5:1 against white; series also differ by fill pattern.
 COLOURS = ("#0072B2", "#5f6b7a", "#B8420F", "#117733")
@@ -60,12 +62,7 @@ def hbar_chart(chart_id: str, title: str, description: str, categories: list[str
             parts.append(f'<text x="{x_of(v) + 4:.1f}" y="{y + ROW * 0.7:.1f}" font-size="11" fill="#222">'
                          f'{v:.{decimals}f}</text>')
     parts.append(f'<line x1="{LABEL_W}" x2="{LABEL_W}" y1="{top - 4}" y2="{height - 20}" stroke="#333"/>')
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{i}-t {i}-d" width="100%" '
-        'focusable="false"><title id="{i}-t">{t}</title><desc id="{i}-d">{d}</desc>{b}</svg>',
-        w=WIDTH, h=height, i=chart_id, t=title, d=description,
-        b=mark_safe("".join(parts)),  # noqa: S308 - built here from numbers and escaped labels
-    )
+    return svg_chart(chart_id, title, description, "".join(parts), width=WIDTH, height=height)
 
 
 def _pattern(series_index: int) -> str:
