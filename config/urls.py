@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from peerpath.accounts.views_admin import platform_admin_login
+
 from config.api import api
 
 urlpatterns = [
@@ -14,5 +16,8 @@ urlpatterns = [
     path("outcomes/", include("peerpath.outcomes.urls")),
     path("implementation/", include("peerpath.implementation.urls")),
     path("api/v1/", api.urls),
+    # The platform admin signs in through the same allauth flow (lockout, two-factor): the
+    # admin site's own login form is never served.
+    path("platform-admin/login/", platform_admin_login, name="platform_admin_login"),
     path("platform-admin/", admin.site.urls),
 ]
