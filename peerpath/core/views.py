@@ -31,6 +31,13 @@ def healthz(request: AuthedRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+@allow(ALL_ROLES)
+def healthz_session(request: AuthedRequest) -> HttpResponse:
+    """The signed-in floor: session, user and the middleware every page runs, nothing else.
+    Benchmarks measure pages against it (issue 11); it reveals only the caller's own id."""
+    return JsonResponse({"status": "ok", "user": request.user.pk})
+
+
 @allow({Role.ADMIN})
 def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, user=request.user)
