@@ -146,15 +146,19 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "peerpath.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
-                # WAL lets readers proceed while one writer writes.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
         }
     }
+# SQLite, however it is given (SQLITE_PATH or DATABASE_URL=sqlite:///...), always gets these:
+# IMMEDIATE avoids "database is locked" upgrades from read to write locks; the timeout lets a
+# second writer wait instead of failing; WAL lets readers proceed while one writer writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
 DATABASE_ROUTERS = ["peerpath.core.reporting.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
