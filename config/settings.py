@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "peerpath.measures",
     "peerpath.outcomes",
     "peerpath.implementation",
+    "peerpath.interop",
     "peerpath.demo",
 ]
 
