@@ -21,6 +21,8 @@ from peerpath.accounts.models import StaffMember
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.notifications import MESSAGE_KIND
+from peerpath.core.notifications import notify as core_notify
 from peerpath.core.validation import clean_text
 from peerpath.workforce import selectors, survey
 from peerpath.workforce.models import (
@@ -102,8 +104,9 @@ def _hours(value: Any, field: str) -> Decimal:
 
 
 def notify(*, recipient: Any, message: str, link: str = "") -> Notification:
-    return Notification.objects.create(organisation_id=recipient.organisation_id, recipient=recipient,
-                                       message=message[:300], link=link)
+    # Transition: finished text goes through core's notify(); new code sends a declared kind.
+    return core_notify(recipient=recipient, kind=MESSAGE_KIND, organisation_id=recipient.organisation_id,
+                       params={"message": message}, link=link)
 
 
 # ------------------------------------------------------------------ role definitions
