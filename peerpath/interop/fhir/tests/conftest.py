@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from typing import Any
 
 import pytest
@@ -44,7 +45,8 @@ def fhir_get():
     from django.test import Client as DjangoClient
 
     def for_user(user: Any) -> Any:
-        http = DjangoClient(headers={"Authorization": f"Bearer {make_token(user)}", "Accept": ACCEPT})
+        token = make_token(user, secret=f"pp_fhir_{user.pk}_{secrets.token_hex(4)}")
+        http = DjangoClient(headers={"Authorization": f"Bearer {token}", "Accept": ACCEPT})
 
         def get(path: str, **params: Any) -> tuple[int, dict[str, Any], Any]:
             response = http.get(f"/fhir/r4/{path}", params)
