@@ -26,3 +26,21 @@ class ExternalIdentifier(OrganisationScoped):
 
     def __str__(self) -> str:
         return f"{self.system}|{self.value} → {self.resource_type}/{self.target_id}"
+
+
+class BundleImport(OrganisationScoped):
+    """One transaction or batch Bundle an EHR sent: how many entries, how many were written, and the
+    OperationOutcome of every refused entry (kept so an admin can see what was rejected and why)."""
+
+    submitted_by = models.ForeignKey("accounts.StaffMember", on_delete=models.PROTECT, related_name="+")
+    bundle_type = models.CharField(_("bundle type"), max_length=20)
+    entries_total = models.PositiveIntegerField(_("entries"), default=0)
+    entries_written = models.PositiveIntegerField(_("entries written"), default=0)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    outcomes = models.JSONField(_("refused entries"), default=list, blank=True)  # [{"entry", "outcome"}]
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_type} of {self.entries_total} ({self.created_at:%Y-%m-%d %H:%M})"

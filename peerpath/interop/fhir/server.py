@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
+from peerpath.interop.fhir import bundle as bundle_import
 from peerpath.interop.fhir import policies, search
 from peerpath.interop.fhir.auth import SAFE_METHODS, NeedsSignIn, authenticate
 from peerpath.interop.fhir.capability import capability_statement
@@ -115,3 +117,20 @@ def search_type(request: HttpRequest, actor: Any, resource_type: str) -> HttpRes
                          detail={"fhir": resource_type, "search": True})
     return fhir_response(search.bundle(spec=spec, base_url=base_url(request), resources=resources, total=total,
                                        count=count, offset=offset, applied=applied))
+
+
+@fhir_endpoint
+def transaction_or_batch(request: HttpRequest, actor: Any) -> HttpResponse:
+    """``POST [base]`` with a transaction or batch Bundle (see ``bundle``)."""
+    if request.method != "POST":
+        raise FhirError(405, "not-supported", "POST a transaction or batch Bundle here.")
+    if actor.role not in bundle_import.IMPORT_ROLES:
+        raise FhirError(403, "forbidden", "Your role may not send data to Peerpath.")
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FhirError(400, "structure", "The body is not JSON.", expression=["Bundle"]) from exc
+    if not isinstance(body, dict):
+        raise FhirError(400, "structure", "The body is not a Bundle.", expression=["Bundle"])
+    status, answer = bundle_import.import_bundle(actor=actor, bundle=body)
+    return fhir_response(answer, status=status)

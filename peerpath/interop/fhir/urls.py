@@ -7,7 +7,10 @@ from peerpath.interop.fhir.resources import SPECS
 
 app_name = "fhir"
 
-urlpatterns = [path("metadata", server.metadata, name="metadata")]
+urlpatterns = [
+    path("", server.transaction_or_batch, name="bundle"),
+    path("metadata", server.metadata, name="metadata"),
+]
 for _type in SPECS:
     urlpatterns += [
         path(f"{_type}", server.search_type, {"resource_type": _type}, name=f"{_type.lower()}_search"),

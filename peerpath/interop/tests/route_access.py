@@ -52,3 +52,8 @@ for _type, _roles in ROLES_BY_TYPE.items():
         Route(f"fhir:{_name}_search", allowed=set(_roles), org_bound=False),
         Route(f"fhir:{_name}_search_post", allowed=set(_roles), org_bound=False),
     ]
+
+# A form-encoded POST (how the matrix posts to pages) is not a Bundle: roles that may import get past the access
+# check and are told so (400); everyone else is refused first. Real imports: fhir/tests/test_bundle_import.py.
+ROUTES.append(Route("fhir:bundle", allowed={"clinician", "supervisor", "leader"}, method="POST", data=lambda w: {},
+                    ok=frozenset({400}), org_bound=False))
