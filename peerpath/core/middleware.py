@@ -65,7 +65,7 @@ class RequireMfaMiddleware:
 
     EXEMPT_PREFIXES = (
         "/accounts/", "/static/", "/api/", "/i18n/", "/healthz", "/favicon.ico", "/robots.txt",
-        "/sw.js", "/service-worker.js", "/manifest.json", "/manifest.webmanifest", "/media/",
+        "/sw.js", "/service-worker.js", "/manifest.json", "/manifest.webmanifest", "/offline/", "/media/",
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
