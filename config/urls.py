@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from peerpath.accounts.views_admin import platform_admin_login
-
 from config.api import api
+from peerpath.accounts.views_admin import platform_admin_login
 
 urlpatterns = [
     path("", include("peerpath.core.urls")),
