@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 
 from peerpath.core.request_context import origin_from_meta, reset_origin, set_origin
@@ -81,20 +82,28 @@ class RequireMfaMiddleware:
             from peerpath.accounts.mfa import mfa_missing
 
             if mfa_missing(user):
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse("mfa_activate_totp")
+                    return response
                 if _is_page_navigation(request):
                     return redirect("mfa_activate_totp")
                 return HttpResponseForbidden("Two-factor sign-in must be set up first.")
         return self.get_response(request)
 
 
+# Fetch destinations that are never a page a person opens (Fetch spec ``Request.destination``).
+NON_PAGE_DESTINATIONS = frozenset({
+    "audio", "audioworklet", "embed", "font", "image", "manifest", "object", "paintworklet", "report",
+    "script", "serviceworker", "sharedworker", "style", "track", "video", "worker", "xslt",
+})
+
+
 def _is_page_navigation(request: HttpRequest) -> bool:
-    """A person opening a page (not a script, image, htmx fragment or form post)."""
-    if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+    """A person opening a page (not a script, image, stylesheet, worker or form post)."""
+    if request.method not in ("GET", "HEAD"):
         return False
-    if request.headers.get("Sec-Fetch-Dest") not in (None, "", "document"):
-        return False
-    accept = request.headers.get("Accept", "")
-    return not accept or "text/html" in accept
+    return request.headers.get("Sec-Fetch-Dest", "").lower() not in NON_PAGE_DESTINATIONS
 
 
 class DenyByDefaultMiddleware:
