@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.care import selectors, services
@@ -15,6 +15,7 @@ from peerpath.clients.choices import Modality
 from peerpath.clients.permissions import visible_clients
 from peerpath.clients.selectors import client_get_for
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Limit, Schema
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
@@ -82,13 +83,13 @@ def encounter_create(request: HttpRequest, payload: EncounterIn) -> Status:
 
 
 @router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})
-def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
+def encounter_get(request: HttpRequest, encounter_id: Id) -> dict[str, Any]:
     encounter = selectors.encounter_get_for(request.auth, encounter_id)  # type: ignore[attr-defined]
     return _encounter_out(encounter, sorted(c.pk for c in encounter.clients.all()))
 
 
 @router.get("/clients/{client_id}/encounters", response={200: list[EncounterOut], **ERRORS})
-def client_encounters(request: HttpRequest, client_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def client_encounters(request: HttpRequest, client_id: Id, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id)
     return [_encounter_out(e, [client.pk]) for e in selectors.client_timeline(user=user, client=client, limit=limit)]
@@ -153,7 +154,7 @@ def _plan_out(plan: Any) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/plan", response={200: PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def plan_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client = client_get_for(request.auth, client_id)  # type: ignore[attr-defined]
     plan = selectors.active_plan(client)
     if plan is None:
@@ -177,7 +178,7 @@ class GoalIn(Schema):
 
 
 @router.post("/clients/{client_id}/plan/goals", response={201: PlanOut, **ERRORS})
-def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> Status:
+def goal_create(request: HttpRequest, client_id: Id, payload: GoalIn) -> Status:
     from django.db import transaction
 
     user = request.auth  # type: ignore[attr-defined]
@@ -218,7 +219,7 @@ def _meeting_out(m: Any) -> dict[str, Any]:
 
 
 @router.get("/team-meetings", response={200: list[MeetingOut], **ERRORS})
-def meeting_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def meeting_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if user.role == Role.EVALUATOR:
         raise NotAllowed
@@ -283,7 +284,7 @@ def _colleague(user: Any, staff_id: int | None, field: str) -> Any:
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], **ERRORS})
-def consultation_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def consultation_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
     if user.role not in services.CONSULTING_ROLES:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts.models import ExperienceArea, StaffMember
@@ -14,6 +14,7 @@ from peerpath.clients import selectors, services
 from peerpath.clients.choices import Modality, PeerGenderPreference, ReferralStatus, Urgency
 from peerpath.clients.matching import suggest_peers
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Limit, Offset, Schema, Text
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -50,7 +51,7 @@ def _client_out(client: Any) -> dict[str, Any]:
 
 
 @router.get("/clients", response={200: list[ClientOut], **ERRORS})
-def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+def client_list(request: HttpRequest, search: Text = "", limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     _require_client_reader(request.auth)  # type: ignore[attr-defined]
     clients = list(selectors.client_list_for(request.auth, search=search)[offset: offset + limit])  # type: ignore[attr-defined]
     audit_record(actor=request.auth, action=AuditAction.LIST, target_type="clients.client", detail={"ids": [c.pk for c in clients]})  # type: ignore[attr-defined]
@@ -58,7 +59,7 @@ def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Fi
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
-def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     _require_client_reader(request.auth)  # type: ignore[attr-defined]
     return _client_out(selectors.client_get_for(request.auth, client_id))  # type: ignore[attr-defined]
 
@@ -118,7 +119,7 @@ def _team_for(user: Any, team_id: int | None) -> Team | None:
 
 
 @router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
-def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     if user.role == Role.EVALUATOR:
         raise NotAllowed
@@ -158,7 +159,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
-def referral_get(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def referral_get(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
     return _referral_out(selectors.referral_get_for(request.auth, referral_id))  # type: ignore[attr-defined]
 
 
@@ -172,7 +173,7 @@ class SuggestionOut(Schema):
 
 
 @router.get("/referrals/{referral_id}/suggestions", response={200: list[SuggestionOut], **ERRORS})
-def referral_suggestions(request: HttpRequest, referral_id: int) -> list[dict[str, Any]]:
+def referral_suggestions(request: HttpRequest, referral_id: Id) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     referral = selectors.referral_get_for(user, referral_id)
     if user.role not in {Role.SUPERVISOR, Role.LEADER}:
@@ -204,19 +205,19 @@ def _handled(user: Any, referral_id: int) -> dict[str, Any]:
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
-def referral_accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> dict[str, Any]:
+def referral_accept(request: HttpRequest, referral_id: Id, payload: AcceptIn) -> dict[str, Any]:
     services.referral_accept(actor=request.auth, referral_id=referral_id, take_on=payload.take_on)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
-def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_decline(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_decline(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/assign", response={200: ReferralOut, **ERRORS})
-def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -> dict[str, Any]:
+def referral_assign(request: HttpRequest, referral_id: Id, payload: AssignIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     selectors.referral_get_for(user, referral_id, audit=False)  # 404 before anything else
     peer = StaffMember.objects.filter(pk=payload.peer_id, organisation_id=user.organisation_id).first()
@@ -227,7 +228,7 @@ def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -
 
 
 @router.post("/referrals/{referral_id}/close", response={200: ReferralOut, **ERRORS})
-def referral_close(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_close(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_close(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
