@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_q",
+    "ninja",  # serves /api/v1/docs assets from our own static files, not a CDN
     "peerpath.core",
     "peerpath.accounts",
     "peerpath.clients",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peerpath.core.csp.ContentSecurityPolicyMiddleware",
     "peerpath.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

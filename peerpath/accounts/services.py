@@ -10,11 +10,13 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
-from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember
+from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember, TeamMembership
+from peerpath.core.access import HUMAN_ROLES
 from peerpath.core.api_support import hash_token
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.tenancy import active_team_ids, forget_active_teams
 
 TOKEN_LIFETIME = timedelta(days=90)
 
@@ -127,6 +129,17 @@ def _require_admin(actor: StaffMember) -> None:
         raise NotAllowed("Only administrators manage staff accounts and organisation settings.")
 
 
+def memberships_replace(*, staff: StaffMember, teams: list[Any]) -> None:
+    """Make ``teams`` the staff member's active teams: memberships that end are deactivated (with
+    their end time), never deleted; a team joined (again) gets a new membership row."""
+    wanted = {team.pk for team in teams}
+    current = TeamMembership.objects.filter(staff=staff, is_active=True)
+    current.exclude(team_id__in=wanted).update(is_active=False, ended_at=timezone.now(), updated_at=timezone.now())
+    kept = set(current.filter(team_id__in=wanted).values_list("team_id", flat=True))
+    TeamMembership.objects.bulk_create([TeamMembership(staff=staff, team_id=pk) for pk in sorted(wanted - kept)])
+    forget_active_teams(staff)
+
+
 def staff_create(
     *, actor: StaffMember, username: str, first_name: str, last_name: str, email: str, role: str,
     teams: list[Any], password: str, caseload_capacity: int = 20,
@@ -141,7 +154,7 @@ def staff_create(
         raise ServiceError("Choose a username.", field="username")
     if StaffMember.objects.filter(username__iexact=username).exists():
         raise ServiceError("That username is taken.", field="username")
-    if role not in Role.values:
+    if role not in HUMAN_ROLES:
         raise ServiceError("Choose a role.", field="role")
     if any(team.organisation_id != actor.organisation_id for team in teams):
         raise ServiceError("Choose teams of your organisation.", field="teams")
@@ -155,7 +168,7 @@ def staff_create(
             username=username, password=password, first_name=first_name.strip(), last_name=last_name.strip(),
             email=email.strip(), role=role, organisation_id=actor.organisation_id, caseload_capacity=caseload_capacity,
         )
-        staff.teams.set(teams)
+        memberships_replace(staff=staff, teams=teams)
         audit_record(actor=actor, action=AuditAction.CREATE, target=staff, detail={"role": role, "teams": [t.pk for t in teams]})
     return staff
 
@@ -164,17 +177,17 @@ def staff_update(*, actor: StaffMember, staff: StaffMember, role: str, teams: li
     _require_admin(actor)
     if staff.organisation_id != actor.organisation_id:
         raise NotAllowed("Staff of another organisation.")
-    if role not in Role.values:
+    if role not in HUMAN_ROLES:
         raise ServiceError("Choose a role.", field="role")
     if staff.pk == actor.pk and (role != Role.ADMIN or not is_active):
         raise ServiceError("You cannot remove your own administrator access.", field="role")
     if any(team.organisation_id != actor.organisation_id for team in teams):
         raise ServiceError("Choose teams of your organisation.", field="teams")
     with transaction.atomic():
-        before = {"role": staff.role, "is_active": staff.is_active, "teams": sorted(staff.teams.values_list("pk", flat=True))}
+        before = {"role": staff.role, "is_active": staff.is_active, "teams": sorted(active_team_ids(staff))}
         staff.role, staff.is_active, staff.caseload_capacity = role, is_active, caseload_capacity
         staff.save(update_fields=["role", "is_active", "caseload_capacity"])
-        staff.teams.set(teams)
+        memberships_replace(staff=staff, teams=teams)
         after = {"role": role, "is_active": is_active, "teams": sorted(t.pk for t in teams)}
         audit_record(actor=actor, action=AuditAction.UPDATE, target=staff, detail={"before": before, "after": after})
     return staff

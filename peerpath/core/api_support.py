@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: bearer-token auth and structured errors.
 
 Every error body has the same shape, so clients can show the field and the reason:
-``{"detail": "...", "errors": [{"field": "duration_minutes", "reason": "..."}]}``.
+``{"detail": "...", "code": "...", "errors": [{"field": "duration_minutes", "reason": "...", "code": "..."}]}``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 class FieldError(Schema):
     field: str
     reason: str
+    code: str = "invalid"
 
 
 class ErrorOut(Schema):
-    """The body of every 4xx answer."""
+    """The body of every 4xx answer; ``code`` is a stable machine-readable word."""
 
     detail: str
+    code: str = "invalid"
     errors: list[FieldError]
 
 
@@ -48,6 +50,7 @@ class ApiTokenAuth(HttpBearer):
         api_token = (
             ApiToken.objects.select_related("staff", "staff__organisation")
             .filter(key_hash=hash_token(token), is_active=True, staff__is_active=True)
+            .exclude(staff__role="system")  # the system account never uses the API
             .first()
         )
         if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
@@ -73,8 +76,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ServiceError)
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        errors = [{"field": exc.field or "body", "reason": exc.reason}]
-        return api.create_response(request, {"detail": exc.reason, "errors": errors}, status=400)
+        errors = [{"field": exc.field or "body", "reason": exc.reason, "code": exc.code}]
+        return api.create_response(request, {"detail": exc.reason, "code": exc.code, "errors": errors}, status=400)
 
     @api.exception_handler(NotAllowed)
     def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:

@@ -179,7 +179,7 @@ class NotificationOut(Schema):
             url_name="workforce_notification_list")
 def notification_list(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, ALL_ROLES)
-    return [{"id": n.pk, "message": n.message, "link": n.link, "read": n.read_at is not None}
+    return [{"id": n.pk, "message": n.text, "link": n.link, "read": n.read_at is not None}
             for n in selectors.notifications_for(request.auth)[:100]]
 
 
