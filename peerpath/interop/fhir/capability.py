@@ -66,7 +66,13 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             "mode": "server",
             "documentation": documentation,
             "security": {
-                "description": "Staff bearer tokens (Authorization: Bearer) with the same scoping as the pages.",
+                "service": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                         "code": "SMART-on-FHIR"}]}],
+                "extension": [{"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                               "extension": [{"url": "token", "valueUri": f"{base_url}/auth/token"}]}],
+                "description": "Staff bearer tokens (Authorization: Bearer) with the same scoping as the pages, or "
+                               "SMART Backend Services tokens (system/*.read and narrower) acting as the "
+                               "organisation's system account.",
             },
             "resource": resources,
         }],

@@ -10,6 +10,8 @@ app_name = "fhir"
 urlpatterns = [
     path("", server.transaction_or_batch, name="bundle"),
     path("metadata", server.metadata, name="metadata"),
+    path("auth/token", server.token, name="token"),
+    path(".well-known/smart-configuration", server.smart_configuration, name="smart_configuration"),
 ]
 for _type in SPECS:
     urlpatterns += [

@@ -57,3 +57,8 @@ for _type, _roles in ROLES_BY_TYPE.items():
 # check and are told so (400); everyone else is refused first. Real imports: fhir/tests/test_bundle_import.py.
 ROUTES.append(Route("fhir:bundle", allowed={"clinician", "supervisor", "leader"}, method="POST", data=lambda w: {},
                     ok=frozenset({400}), org_bound=False))
+ROUTES += [
+    # Public by design (OAuth token endpoint, SMART discovery); an empty token request is refused with 400.
+    Route("fhir:token", allowed=set(), public=True, method="POST", data=lambda w: {}, ok=frozenset({400})),
+    Route("fhir:smart_configuration", allowed=set(), public=True),
+]
