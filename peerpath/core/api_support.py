@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
@@ -44,7 +45,7 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; the token acts as its staff member."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from peerpath.accounts.models import ApiToken
+        ApiToken = apps.get_model("accounts", "ApiToken")  # core imports no domain app  # noqa: N806
 
         now = timezone.now()
         api_token = (
