@@ -275,6 +275,11 @@ Q_CLUSTER = {
 PEERPATH_DEMO_PASSWORD = env_str("PEERPATH_DEMO_PASSWORD")
 PEERPATH_NOT_SEEN_DAYS = env_int("PEERPATH_NOT_SEEN_DAYS", 14)
 PEERPATH_MIN_CELL_SIZE = env_int("PEERPATH_MIN_CELL_SIZE", 11)
+# Live routes (server-sent events): how often a stream re-reads the database (ms) when no in-process
+# event woke it (another worker process wrote), and how long one stream stays open (s) before the
+# browser reconnects.
+PEERPATH_LIVE_POLL_MS = env_int("PEERPATH_LIVE_POLL_MS", 15000)
+PEERPATH_LIVE_STREAM_SECONDS = env_int("PEERPATH_LIVE_STREAM_SECONDS", 55)
 
 LOGGING = {
     "version": 1,

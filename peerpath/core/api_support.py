@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
@@ -51,7 +52,7 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; the token acts as its staff member."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from peerpath.accounts.models import ApiToken
+        ApiToken = apps.get_model("accounts", "ApiToken")  # core imports no domain app  # noqa: N806
 
         now = timezone.now()
         api_token = (
