@@ -117,7 +117,8 @@ def main(argv: list[str]) -> None:  # noqa: PLR0915 (one linear script, read top
     ensure_wrk()
     port = free_port()
     server_env = {**base_env, "PEERPATH_ENV": "production", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-                  "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_POOL_MAX_SIZE": str(pool_max), "PEERPATH_WORKERS": str(workers)}
+                  "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_POOL_MAX_SIZE": str(pool_max), "PEERPATH_WORKERS": str(workers),
+                  "PEERPATH_MAX_REQUESTS": "0"}  # no worker recycling mid-run: it resets keep-alive connections
     cores = os.cpu_count() or 1
     server_cpus, wrk_cpus = ("0", ",".join(str(c) for c in range(1, cores))) if cores > 1 else (None, None)
     command = [sys.executable, "-m", "peerpath.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log"]
