@@ -130,7 +130,9 @@ def _postgres(url: str) -> dict:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": DB_POOL_MAX_SIZE,
-            "timeout": env_int("DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+            # seconds a request waits for a free connection before it fails: requests queue here when
+            # more run at once than the pool holds (ASGI runs each request on its own thread)
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
             "max_idle": 300,
         }
     return database
