@@ -117,3 +117,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("The audit trail cannot be deleted.")
+
+
+from peerpath.core.idempotency import IdempotencyKey  # noqa: E402,F401 - the model lives beside its mechanism
