@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "peerpath.core.idempotency.IdempotencyMiddleware",
     "peerpath.core.middleware.DenyByDefaultMiddleware",
 ]
 
