@@ -100,3 +100,4 @@ ROUTES += [
     Route("fhir:export_status", allowed={"admin"}, ok=ACCEPTED, kwargs=_queued_export),
     Route("fhir:export_file", allowed={"admin"}, kwargs=_finished_export),
 ]
+ROUTES.append(Route("interop:overview", allowed={"admin"}))
