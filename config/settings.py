@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_q",
+    "ninja",  # serves /api/v1/docs assets from our own static files, not a CDN
     "peerpath.core",
     "peerpath.accounts",
     "peerpath.clients",
@@ -68,11 +69,14 @@ INSTALLED_APPS = [
     "peerpath.measures",
     "peerpath.outcomes",
     "peerpath.implementation",
+    "peerpath.interop",
     "peerpath.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peerpath.core.api_support.ApiBodyLimitMiddleware",
+    "peerpath.core.csp.ContentSecurityPolicyMiddleware",
     "peerpath.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,24 +115,55 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------------------------
+# PostgreSQL connections come from a bounded psycopg pool in each worker process: at most
+# DB_POOL_MAX_SIZE per worker, so a server never opens more than workers x DB_POOL_MAX_SIZE
+# (persistent per-thread connections under ASGI ran PostgreSQL out of slots: issue 11). The pool
+# requires CONN_MAX_AGE=0. DB_POOL=false falls back to DB_CONN_MAX_AGE (the test suite's default).
 _database_url = env_str("DATABASE_URL")
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 4)
+
+
+def _postgres(url: str) -> dict:
+    pooled = env_bool("DB_POOL", default=PEERPATH_ENV != "test")
+    database = dj_database_url.parse(url, conn_max_age=0 if pooled else env_int("DB_CONN_MAX_AGE", 0))
+    if pooled and database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+            "max_idle": 300,
+        }
+    return database
+
+
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": _postgres(_database_url)}
+    # Reporting reads (evaluation, integration, reports, exports) may go to a streaming replica;
+    # without DATABASE_REPLICA_URL there is no "reporting" alias and they read the primary.
+    # See peerpath/core/reporting.py and docs/operations.md.
+    _replica_url = env_str("DATABASE_REPLICA_URL")
+    if _replica_url:
+        DATABASES["reporting"] = {**_postgres(_replica_url), "TEST": {"MIRROR": "default"}}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "peerpath.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
-                # WAL lets readers proceed while one writer writes.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
         }
     }
+# SQLite, however it is given (SQLITE_PATH or DATABASE_URL=sqlite:///...), always gets these:
+# IMMEDIATE avoids "database is locked" upgrades from read to write locks; the timeout lets a
+# second writer wait instead of failing; WAL lets readers proceed while one writer writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
+DATABASE_ROUTERS = ["peerpath.core.reporting.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches (login lockout counters live here, so they must be shared by all processes) ---
@@ -210,6 +245,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A JSON API body over this gets 413 before it is parsed (peerpath.core.api_support.ApiBodyLimitMiddleware).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 
 # --- email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts.selectors import colleague_get
@@ -18,6 +18,7 @@ from peerpath.clients.choices import Modality
 from peerpath.clients.selectors import client_get_for, clients_shown
 from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Limit, Schema
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
@@ -79,7 +80,7 @@ def encounter_create(request: HttpRequest, payload: EncounterIn) -> Status:
 
 
 @router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})
-def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
+def encounter_get(request: HttpRequest, encounter_id: Id) -> dict[str, Any]:
     encounter = selectors.encounter_get_for(request.auth, encounter_id)  # type: ignore[attr-defined]
     shown: list[Any] = encounter.shown_clients  # type: ignore[attr-defined]  # set by encounter_get_for
     out = _encounter_out(encounter, [c.pk for c in shown])
@@ -89,7 +90,7 @@ def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/encounters", response={200: list[EncounterOut], **ERRORS})
-def client_encounters(request: HttpRequest, client_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def client_encounters(request: HttpRequest, client_id: Id, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id)
     return [_encounter_out(e, [client.pk]) for e in selectors.client_timeline(user=user, client=client, limit=limit)]
@@ -155,7 +156,7 @@ def _plan_out(plan: Any) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/plan", response={200: PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def plan_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client = client_get_for(request.auth, client_id)  # type: ignore[attr-defined]
     plan = selectors.active_plan(client)
     if plan is None:
@@ -179,7 +180,7 @@ class GoalIn(Schema):
 
 
 @router.post("/clients/{client_id}/plan/goals", response={201: PlanOut, **ERRORS})
-def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> Status:
+def goal_create(request: HttpRequest, client_id: Id, payload: GoalIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id, audit=False)
     # The same service as the page: no plan yet is refused ("Start the plan first"), never started silently.
@@ -217,7 +218,7 @@ def _meeting_out(m: Any) -> dict[str, Any]:
 
 
 @router.get("/team-meetings", response={200: list[MeetingOut], **ERRORS})
-def meeting_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def meeting_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     require(user, READ_MEETINGS)
     return [_meeting_out(m) for m in selectors.meetings_for(user).prefetch_related("attendance")[:limit]]
@@ -266,7 +267,7 @@ def _colleague(user: Any, staff_id: int | None, field: str) -> Any:
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], **ERRORS})
-def consultation_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def consultation_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
     require(user, CONSULT)

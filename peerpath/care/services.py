@@ -141,6 +141,9 @@ def _check_plan_editor(actor: StaffMember, client: Client) -> None:
 def recovery_plan_start(*, actor: StaffMember, client: Client, client_vision: str = "", review_on: date | None = None) -> RecoveryPlan:
     _check_plan_editor(actor, client)
     with transaction.atomic():
+        # Lock the client's row: with no plan yet there is no plan row to lock, and two first goals at once
+        # would both create one (the second failing on plan_one_active).
+        type(client).objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
         existing = RecoveryPlan.objects.select_for_update().filter(client=client, is_active=True).first()
         if existing:
             raise ServiceError(_("This client already has a recovery plan."), field="client", code="conflict")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts.selectors import experience_areas_by_code
@@ -17,6 +17,7 @@ from peerpath.clients.matching import suggest_peers
 from peerpath.clients.policies import READ_CLIENTS, READ_REFERRALS, REFER, SUGGEST_PEERS
 from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Limit, Offset, Schema, Text
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
 
@@ -46,7 +47,7 @@ def _client_out(client: Any) -> dict[str, Any]:
 
 
 @router.get("/clients", response={200: list[ClientOut], **ERRORS})
-def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+def client_list(request: HttpRequest, search: Text = "", limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     require(user, READ_CLIENTS)
     clients = selectors.clients_shown(user, selectors.client_list_for(user, search=search)[offset: offset + limit],
@@ -55,7 +56,7 @@ def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Fi
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
-def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     require(request.auth, READ_CLIENTS)  # type: ignore[attr-defined]
     return _client_out(selectors.client_get_for(request.auth, client_id))  # type: ignore[attr-defined]
 
@@ -106,7 +107,7 @@ def _referral_out(r: Any) -> dict[str, Any]:
 
 
 @router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
-def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     require(user, READ_REFERRALS)
     referrals = selectors.referrals_shown(user, selectors.referral_inbox_for(user, status=status)[offset: offset + limit])
@@ -148,7 +149,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
-def referral_get(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def referral_get(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
     return _referral_out(selectors.referral_get_for(request.auth, referral_id))  # type: ignore[attr-defined]
 
 
@@ -162,7 +163,7 @@ class SuggestionOut(Schema):
 
 
 @router.get("/referrals/{referral_id}/suggestions", response={200: list[SuggestionOut], **ERRORS})
-def referral_suggestions(request: HttpRequest, referral_id: int) -> list[dict[str, Any]]:
+def referral_suggestions(request: HttpRequest, referral_id: Id) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     referral = selectors.referral_get_for(user, referral_id)
     require(user, SUGGEST_PEERS)
@@ -193,19 +194,19 @@ def _handled(user: Any, referral_id: int) -> dict[str, Any]:
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
-def referral_accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> dict[str, Any]:
+def referral_accept(request: HttpRequest, referral_id: Id, payload: AcceptIn) -> dict[str, Any]:
     services.referral_accept(actor=request.auth, referral_id=referral_id, take_on=payload.take_on)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
-def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_decline(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_decline(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/assign", response={200: ReferralOut, **ERRORS})
-def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -> dict[str, Any]:
+def referral_assign(request: HttpRequest, referral_id: Id, payload: AssignIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     selectors.referral_get_for(user, referral_id, audit=False)  # 404 before anything else
     peer = selectors.assignable_peer_get(user, payload.peer_id, field="peer_id")
@@ -214,7 +215,7 @@ def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -
 
 
 @router.post("/referrals/{referral_id}/close", response={200: ReferralOut, **ERRORS})
-def referral_close(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_close(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_close(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
