@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_q",
+    "ninja",  # serves /api/v1/docs assets from our own static files, not a CDN
     "peerpath.core",
     "peerpath.accounts",
     "peerpath.clients",
@@ -68,11 +69,14 @@ INSTALLED_APPS = [
     "peerpath.measures",
     "peerpath.outcomes",
     "peerpath.implementation",
+    "peerpath.interop",
     "peerpath.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peerpath.core.api_support.ApiBodyLimitMiddleware",
+    "peerpath.core.csp.ContentSecurityPolicyMiddleware",
     "peerpath.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,15 +152,19 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "peerpath.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
-                # WAL lets readers proceed while one writer writes.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
         }
     }
+# SQLite, however it is given (SQLITE_PATH or DATABASE_URL=sqlite:///...), always gets these:
+# IMMEDIATE avoids "database is locked" upgrades from read to write locks; the timeout lets a
+# second writer wait instead of failing; WAL lets readers proceed while one writer writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
 DATABASE_ROUTERS = ["peerpath.core.reporting.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -239,6 +247,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A JSON API body over this gets 413 before it is parsed (peerpath.core.api_support.ApiBodyLimitMiddleware).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 
 # --- email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -267,6 +277,11 @@ Q_CLUSTER = {
 PEERPATH_DEMO_PASSWORD = env_str("PEERPATH_DEMO_PASSWORD")
 PEERPATH_NOT_SEEN_DAYS = env_int("PEERPATH_NOT_SEEN_DAYS", 14)
 PEERPATH_MIN_CELL_SIZE = env_int("PEERPATH_MIN_CELL_SIZE", 11)
+# Live routes (server-sent events): how often a stream re-reads the database (ms) when no in-process
+# event woke it (another worker process wrote), and how long one stream stays open (s) before the
+# browser reconnects.
+PEERPATH_LIVE_POLL_MS = env_int("PEERPATH_LIVE_POLL_MS", 15000)
+PEERPATH_LIVE_STREAM_SECONDS = env_int("PEERPATH_LIVE_STREAM_SECONDS", 55)
 
 LOGGING = {
     "version": 1,

@@ -14,5 +14,6 @@ urlpatterns = [
     path("outcomes/", include("peerpath.outcomes.urls")),
     path("implementation/", include("peerpath.implementation.urls")),
     path("api/v1/", api.urls),
+    path("fhir/r4/", include("peerpath.interop.fhir.urls")),
     path("platform-admin/", admin.site.urls),
 ]

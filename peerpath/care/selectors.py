@@ -1,5 +1,5 @@
 """Reads for the caseload, client records, plans and meetings. Access is decided by the
-client rules in ``peerpath.clients.permissions``: whoever may see the client sees its care record."""
+client rules in ``peerpath.clients.policies``: whoever may see the client sees its care record."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from peerpath.care.models import Encounter, Goal, GoalStep, PeerConsultation, RecoveryPlan, TeamMeeting
 from peerpath.clients.models import Client, Match
-from peerpath.clients.permissions import visible_clients
+from peerpath.clients.selectors import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
+from peerpath.core.models import Team
+from peerpath.core.resolve import resolve
+from peerpath.core.tenancy import active_team_ids, organisation_teams
 
 
 @dataclass
@@ -99,16 +102,69 @@ def client_timeline(*, user: Any, client: Client, limit: int = 50) -> list[Encou
 
 
 def encounter_get_for(user: Any, encounter_id: int) -> Encounter:
-    encounter = (
-        Encounter.objects.filter(pk=encounter_id, organisation_id=user.organisation_id, is_active=True)
+    """One encounter the reader may open (its author, or someone who may see an attendee).
+
+    Minimum necessary for group sessions: ``encounter.shown_clients`` are only the attendees the
+    reader may see, and ``encounter.note_shown`` is true only for the author or a reader who may
+    see every attendee (the group note may be about any of them). Page and API both use these.
+    """
+    encounter = resolve(
+        Encounter.objects.filter(organisation_id=user.organisation_id, is_active=True)
         .filter(Q(peer=user) | Q(attendance__client__in=visible_clients(user)))
-        .select_related("peer").distinct().first()
-    )
-    if encounter is None:
-        raise Http404("No such encounter.")
-    for client in encounter.clients.all():
+        .select_related("peer").distinct(), encounter_id, field="encounter", path=True)
+    attendees = list(encounter.clients.order_by("pk"))
+    seen = set(visible_clients(user).filter(pk__in=[c.pk for c in attendees]).values_list("pk", flat=True))
+    encounter.shown_clients = [c for c in attendees if c.pk in seen]  # type: ignore[attr-defined]
+    encounter.note_shown = encounter.peer_id == user.pk or len(seen) == len(attendees)  # type: ignore[attr-defined]
+    for client in encounter.shown_clients:  # type: ignore[attr-defined]
         audit_record(actor=user, action=AuditAction.VIEW, target=encounter, client=client)
     return encounter
+
+
+def caseload_clients(peer: Any) -> QuerySet[Client]:
+    """The clients on the peer's caseload, for choosing who an encounter was with."""
+    return Client.objects.filter(pk__in=caseload_for(peer).values("client_id")).order_by("last_name", "first_name")
+
+
+def caseload_clients_get(peer: Any, client_ids: list[int]) -> list[Client]:
+    """Clients by id, all on the peer's caseload; one the peer cannot see is "not found" like a missing one."""
+    ids = sorted(set(client_ids))
+    clients = list(visible_clients(peer).filter(pk__in=ids))
+    if len(clients) != len(ids):
+        raise Http404("No such client on your caseload.")
+    return clients
+
+
+def visible_client_get(user: Any, client_id: Any) -> Client | None:
+    from peerpath.core.resolve import parse_id
+
+    number = parse_id(client_id)
+    return visible_clients(user).filter(pk=number).first() if number is not None else None
+
+
+def visible_client_ids(user: Any, client_ids: set[int]) -> set[int]:
+    return set(visible_clients(user).filter(pk__in=client_ids).values_list("pk", flat=True))
+
+
+def meeting_teams_for(user: Any) -> QuerySet[Team]:
+    """Teams whose meetings the user may record (a leader: any team of the organisation)."""
+    teams = organisation_teams(user.organisation_id)
+    return teams if user.role == Role.LEADER else teams.filter(pk__in=active_team_ids(user))
+
+
+def meeting_team_get(user: Any, team_id: Any) -> Team:
+    return resolve(organisation_teams(user.organisation_id), team_id, field="team_id", path=True)
+
+
+def meeting_invitees(teams: QuerySet[Team]) -> QuerySet[Any]:
+    from peerpath.accounts.models import StaffMember
+
+    return (StaffMember.objects.filter(memberships__team__in=teams, memberships__is_active=True, is_active=True)
+            .distinct().order_by("role", "last_name"))
+
+
+def team_member_ids(team: Team) -> set[int]:
+    return set(team.memberships.filter(is_active=True, staff__is_active=True).values_list("staff_id", flat=True))
 
 
 def active_plan(client: Client) -> RecoveryPlan | None:
@@ -122,38 +178,33 @@ def active_plan(client: Client) -> RecoveryPlan | None:
 
 
 def plan_get_for(user: Any, client_id: int) -> tuple[Client, RecoveryPlan | None]:
-    client = visible_clients(user).filter(pk=client_id).first()
-    if client is None:
-        raise Http404("No such client.")
+    client = resolve(visible_clients(user), client_id, field="client", path=True)
     return client, active_plan(client)
 
 
 def goal_get_for(user: Any, goal_id: int) -> Goal:
-    goal = Goal.objects.filter(pk=goal_id, plan__client__in=visible_clients(user)).select_related("plan__client").first()
-    if goal is None:
-        raise Http404("No such goal.")
-    return goal
+    goals = Goal.objects.filter(plan__client__in=visible_clients(user)).select_related("plan__client")
+    return resolve(goals, goal_id, field="goal", path=True)
 
 
 def step_get_for(user: Any, step_id: int) -> GoalStep:
-    step = GoalStep.objects.filter(pk=step_id, goal__plan__client__in=visible_clients(user)).select_related("goal__plan__client").first()
-    if step is None:
-        raise Http404("No such step.")
-    return step
+    steps = GoalStep.objects.filter(goal__plan__client__in=visible_clients(user)).select_related("goal__plan__client")
+    return resolve(steps, step_id, field="step", path=True)
 
 
 def care_team_for(client: Client) -> dict[str, Any]:
     from peerpath.accounts.models import StaffMember
 
     peers = StaffMember.objects.filter(matches__client=client, matches__is_active=True).distinct()
-    team_staff = StaffMember.objects.filter(teams=client.team, is_active=True).exclude(role=Role.EVALUATOR).order_by("role", "last_name")
+    team_staff = (StaffMember.objects.filter(memberships__team=client.team, memberships__is_active=True, is_active=True)
+                  .exclude(role__in=[Role.EVALUATOR, Role.SYSTEM]).distinct().order_by("role", "last_name"))
     return {"peers": list(peers), "team": client.team, "members": list(team_staff)}
 
 
 def meetings_for(user: Any) -> QuerySet[TeamMeeting]:
     meetings = TeamMeeting.objects.filter(organisation_id=user.organisation_id, is_active=True)
     if user.role not in {Role.LEADER, Role.ADMIN}:
-        meetings = meetings.filter(team__in=user.teams.all())
+        meetings = meetings.filter(team_id__in=active_team_ids(user))
     return meetings.select_related("team", "recorded_by").order_by("-held_at")
 
 

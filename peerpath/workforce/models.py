@@ -7,7 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.core.models import OrganisationScoped, Team, TimeStamped
+from peerpath.core.models import (
+    Notification,  # noqa: F401  # moved to core; re-exported during the transition
+    OrganisationScoped,
+    Team,
+    TimeStamped,
+)
 
 STAFF = settings.AUTH_USER_MODEL
 
@@ -187,16 +192,6 @@ class SupervisionOverdueAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer_id}@{self.due_on}"
-
-
-class Notification(OrganisationScoped):
-    recipient = models.ForeignKey(STAFF, on_delete=models.CASCADE, related_name="workforce_notifications")
-    message = models.CharField(_("message"), max_length=300)
-    link = models.CharField(max_length=200, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
 
 # ------------------------------------------------------------------ supervision

@@ -21,6 +21,8 @@ from peerpath.accounts.models import StaffMember
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.notifications import MESSAGE_KIND
+from peerpath.core.notifications import notify as core_notify
 from peerpath.core.validation import clean_text
 from peerpath.workforce import selectors, survey
 from peerpath.workforce.models import (
@@ -102,8 +104,9 @@ def _hours(value: Any, field: str) -> Decimal:
 
 
 def notify(*, recipient: Any, message: str, link: str = "") -> Notification:
-    return Notification.objects.create(organisation_id=recipient.organisation_id, recipient=recipient,
-                                       message=message[:300], link=link)
+    # Transition: finished text goes through core's notify(); new code sends a declared kind.
+    return core_notify(recipient=recipient, kind=MESSAGE_KIND, organisation_id=recipient.organisation_id,
+                       params={"message": message}, link=link)
 
 
 # ------------------------------------------------------------------ role definitions
@@ -547,6 +550,9 @@ def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, A
     cleaned = clean_answers(answers)
     team = actor.teams.filter(is_active=True).order_by("name").first()
     with transaction.atomic():
+        # One submission of a round at a time: _reshuffle_responses reads, deletes and re-inserts every
+        # response, so two at once would each re-insert the rows the other could not yet see (duplicates).
+        SurveyRound.objects.select_for_update().filter(pk=survey_round.pk).values_list("pk").first()
         try:
             with transaction.atomic():
                 SurveyReceipt.objects.create(survey_round=survey_round, staff=actor)
@@ -560,7 +566,7 @@ def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, A
 
 def _reshuffle_responses(survey_round: SurveyRound) -> None:
     """Re-write every response of the round in random order with fresh random keys, in the submitting
-    transaction. Storage order (SQLite rowid, PostgreSQL physical order and transaction ids) then says nothing
+    transaction (which holds the round's row lock, see ``survey_submit``). Storage order (SQLite rowid, PostgreSQL physical order and transaction ids) then says nothing
     about who answered when: all responses of the round share the latest transaction and a random order.
     The rows are anonymous copies, so replacing them is not a deletion of anyone's record."""
     rows = list(SurveyResponse.objects.filter(survey_round=survey_round).values_list("team_id", "answers"))
