@@ -15,5 +15,6 @@ urlpatterns = [
     path("implementation/", include("peerpath.implementation.urls")),
     path("api/v1/", api.urls),
     path("fhir/r4/", include("peerpath.interop.fhir.urls")),
+    path("interop/", include("peerpath.interop.urls")),
     path("platform-admin/", admin.site.urls),
 ]

@@ -57,7 +57,8 @@ class RequireMfaMiddleware:
     """When an organisation enforces two-factor sign-in, staff without an authenticator can
     only reach the pages that set one up (and sign out)."""
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/", "/healthz")
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/", "/healthz",
+                       "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -4,6 +4,7 @@ staff surveys and employment terms.
 Each area keeps its models in ``<area>/models.py``; they are imported here so Django registers them
 under the one ``workforce`` app label (moving a model between areas needs no migration)."""
 
+from peerpath.core.models import Notification  # moved to core; re-exported during the transition
 from peerpath.workforce.boundaries.models import BoundaryCategory, BoundaryConsultation
 from peerpath.workforce.credentials.models import Credential, CredentialReminder
 from peerpath.workforce.roles.models import (
@@ -14,7 +15,6 @@ from peerpath.workforce.roles.models import (
     RoleDefinitionReview,
     RoleDefinitionStatus,
 )
-from peerpath.workforce.staff.models import Notification
 from peerpath.workforce.supervision.models import (
     SupervisionAttendance,
     SupervisionKind,

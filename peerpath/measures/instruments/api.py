@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Schema
 from peerpath.measures.administrations import selectors as administrations_selectors
 from peerpath.measures.administrations.api import _require
 from peerpath.measures.instruments import selectors

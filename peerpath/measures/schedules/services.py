@@ -19,7 +19,7 @@ from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 from peerpath.core.validation import clean_text
 from peerpath.measures.administrations import selectors as administrations_selectors
-from peerpath.measures.administrations.services import _require, _require_client
+from peerpath.measures.administrations.services import _require, _require_client, notify
 from peerpath.measures.choices import (
     AdministrationStatus,
     Language,
@@ -36,7 +36,6 @@ from peerpath.measures.models import (
     ScheduleInstrument,
     ScheduleTimepoint,
 )
-from peerpath.workforce.staff.services import notify
 
 SCHEDULE_MANAGERS = frozenset({Role.ADMIN, Role.LEADER})
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictBool
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role
 from peerpath.workforce.boundaries import selectors, services
 from peerpath.workforce.models import BoundaryCategory
@@ -60,7 +61,7 @@ def boundary_create(request: Any, payload: BoundaryIn) -> Status:
 
 @router.post("/boundaries/{consultation_id}/respond", response={200: BoundaryOut, **ERRORS},
              url_name="workforce_boundary_respond")
-def boundary_respond(request: Any, consultation_id: int, payload: BoundaryRespondIn) -> dict[str, Any]:
+def boundary_respond(request: Any, consultation_id: Id, payload: BoundaryRespondIn) -> dict[str, Any]:
     _require(request.auth, {Role.PEER, Role.SUPERVISOR})
     consultation = selectors.boundary_for(request.auth, consultation_id)
     consultation = services.boundary_respond(actor=request.auth, consultation=consultation,

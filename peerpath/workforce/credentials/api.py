@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.workforce.credentials import selectors, services
 from peerpath.workforce.staff import selectors as staff_selectors
 
@@ -70,6 +71,6 @@ class LapsedOut(Schema):
 
 @router.get("/staff/{staff_id}/credential-status", response={200: LapsedOut, **ERRORS},
             url_name="workforce_credential_status")
-def credential_status(request: Any, staff_id: int) -> dict[str, Any]:
+def credential_status(request: Any, staff_id: Id) -> dict[str, Any]:
     staff = staff_selectors.staff_for(request.auth, staff_id)
     return {"staff_id": staff.pk, "lapsed": selectors.credential_lapsed_for(staff)}

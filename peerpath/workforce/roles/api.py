@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.workforce.roles import selectors, services
 
 router = Router(tags=["workforce"])
@@ -28,7 +29,7 @@ def role_list(request: Any) -> list[dict[str, Any]]:
 
 @router.post("/roles/{definition_id}/approve", response={200: RoleDefinitionOut, **ERRORS},
              url_name="workforce_role_approve")
-def role_approve(request: Any, definition_id: int) -> dict[str, Any]:
+def role_approve(request: Any, definition_id: Id) -> dict[str, Any]:
     definition = selectors.role_definition_for(request.auth, definition_id)
     definition = services.role_definition_approve(actor=request.auth, definition=definition)
     return {"id": definition.pk, "title": definition.title, "version": definition.version,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
 
 from peerpath.core.access import ALL_ROLES
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Schema
 from peerpath.core.exceptions import NotAllowed
 from peerpath.workforce.staff import selectors
 
@@ -33,5 +34,5 @@ class NotificationOut(Schema):
             url_name="workforce_notification_list")
 def notification_list(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, ALL_ROLES)
-    return [{"id": n.pk, "message": n.message, "link": n.link, "read": n.read_at is not None}
+    return [{"id": n.pk, "message": n.text, "link": n.link, "read": n.read_at is not None}
             for n in selectors.notifications_for(request.auth)[:100]]

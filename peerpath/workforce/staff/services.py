@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.notifications import MESSAGE_KIND
+from peerpath.core.notifications import notify as core_notify
 from peerpath.workforce.models import (
     Notification,
 )
@@ -35,5 +37,6 @@ def _hours(value: Any, field: str) -> Decimal:
 
 
 def notify(*, recipient: Any, message: str, link: str = "") -> Notification:
-    return Notification.objects.create(organisation_id=recipient.organisation_id, recipient=recipient,
-                                       message=message[:300], link=link)
+    # Transition: finished text goes through core's notify(); new code sends a declared kind.
+    return core_notify(recipient=recipient, kind=MESSAGE_KIND, organisation_id=recipient.organisation_id,
+                       params={"message": message}, link=link)

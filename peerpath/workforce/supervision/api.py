@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Schema
 from peerpath.core.choices import Role
 from peerpath.workforce.staff.services import _require
 from peerpath.workforce.supervision import selectors

@@ -71,6 +71,9 @@ def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, A
     cleaned = clean_answers(answers)
     team = actor.teams.filter(is_active=True).order_by("name").first()
     with transaction.atomic():
+        # One submission of a round at a time: _reshuffle_responses reads, deletes and re-inserts every
+        # response, so two at once would each re-insert the rows the other could not yet see (duplicates).
+        SurveyRound.objects.select_for_update().filter(pk=survey_round.pk).values_list("pk").first()
         try:
             with transaction.atomic():
                 SurveyReceipt.objects.create(survey_round=survey_round, staff=actor)
@@ -84,7 +87,7 @@ def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, A
 
 def _reshuffle_responses(survey_round: SurveyRound) -> None:
     """Re-write every response of the round in random order with fresh random keys, in the submitting
-    transaction. Storage order (SQLite rowid, PostgreSQL physical order and transaction ids) then says nothing
+    transaction (which holds the round's row lock, see ``survey_submit``). Storage order (SQLite rowid, PostgreSQL physical order and transaction ids) then says nothing
     about who answered when: all responses of the round share the latest transaction and a random order.
     The rows are anonymous copies, so replacing them is not a deletion of anyone's record."""
     rows = list(SurveyResponse.objects.filter(survey_round=survey_round).values_list("team_id", "answers"))

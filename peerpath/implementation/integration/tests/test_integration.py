@@ -179,7 +179,7 @@ def test_api_names_the_wrong_field(world, api_client):
     client = api_client(world.a.users["leader"])
     response = client.get(reverse("api:integration_metrics"), {"months": 5})
     assert response.status_code == 400
-    assert json.loads(response.content)["errors"] == [{"field": "months", "reason": "months must be one of 6, 12, 24, 36."}]
+    assert json.loads(response.content)["errors"] == [{"field": "months", "reason": "months must be one of 6, 12, 24, 36.", "code": "invalid"}]
     other = client.get(reverse("api:integration_metrics"), {"team_id": world.b.team.pk})
     assert other.status_code == 404
 

@@ -49,7 +49,7 @@ def test_barrier_create_from_template_and_by_hand(world, ref, api):
     again = _post(http, "/barriers", {"template_id": template.pk})
     assert again.status_code == 400
     assert again.json()["errors"] == [{"field": "template_id", "reason": "“The peer role is unclear” is already in "
-                                                                         "the register for the whole organisation."}]
+                                                                         "the register for the whole organisation.", "code": "invalid"}]
     own = _post(http, "/barriers", {"kind": "facilitator", "title": "Peer network", "construct_code": "V.A",
                                     "team_id": world.a.team.pk})
     assert own.status_code == 201 and own.json()["kind"] == "facilitator" and own.json()["team_id"] == world.a.team.pk

@@ -94,7 +94,7 @@ def test_open_refuses_bad_input_with_the_field(world, api):
     response = _post(http, "/rounds", {**base, "instrument_codes": ["nope"]})
     assert response.status_code == 400
     assert response.json()["errors"] == [{"field": "instrument_codes",
-                                          "reason": "Choose at least one of the questionnaires offered."}]
+                                          "reason": "Choose at least one of the questionnaires offered.", "code": "invalid"}]
     response = _post(http, "/rounds", {**base, "closes_on": "2000-01-01"})
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "closes_on"
     response = _post(http, "/rounds", {**base, "invited_roles": ["janitor"]})
@@ -134,11 +134,11 @@ def test_answer_errors_name_the_answer_and_store_nothing(world, api):
     url = f"/rounds/{readiness_round.pk}/answers"
     response = _post(http, url, {"answers": [{"item_id": items[0], "value": 4}, {"item_id": items[1], "value": 6}]})
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "answers.1.value", "reason": "Choose an answer from 1 to 5."}]
+    assert response.json()["errors"] == [{"field": "answers.1.value", "reason": "Choose an answer from 1 to 5.", "code": "invalid"}]
     response = _post(http, url, {"answers": [{"item_id": 999999, "value": 4}]})
     assert response.json()["errors"][0]["field"] == "answers.0.item_id"
     response = _post(http, url, {"answers": [{"item_id": items[0], "value": 4}, {"item_id": items[0], "value": 3}]})
-    assert response.json()["errors"][0] == {"field": "answers.1.item_id", "reason": "This question is answered twice."}
+    assert response.json()["errors"][0] == {"field": "answers.1.item_id", "reason": "This question is answered twice.", "code": "invalid"}
     response = _post(http, url, {"answers": [{"item_id": items[0], "value": True}]})
     assert response.status_code == 422
     assert ReadinessResponse.objects.count() == 0

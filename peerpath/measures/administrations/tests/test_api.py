@@ -35,7 +35,7 @@ def test_answer_out_of_range_names_the_item(world, api_client):
     response = _post(api_client(world.a.users["peer"]), f"/api/v1/measures/administrations/{adm.pk}/answers",
                      {"answers": {"1": 0, "2": 0, "3": 9}})
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "item_3", "reason": "Choose one of the answers offered (0, 1, 2, 3)."}]
+    assert response.json()["errors"] == [{"field": "item_3", "reason": "Choose one of the answers offered (0, 1, 2, 3).", "code": "invalid"}]
     adm.refresh_from_db()
     assert adm.status == "due"
 

@@ -6,12 +6,11 @@ import pytest
 from django.core import mail
 
 from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.core.models import AuditEvent
+from peerpath.core.models import AuditEvent, Notification
 from peerpath.measures.administrations import selectors as administrations_selectors
 from peerpath.measures.administrations import services as administrations_services
 from peerpath.measures.models import Administration, ItemAnswer, SafetyAlert
 from peerpath.measures.tests.factories import PHQ_ALL_ONES, administration, completed, shipped
-from peerpath.workforce.models import Notification
 
 pytestmark = pytest.mark.django_db
 

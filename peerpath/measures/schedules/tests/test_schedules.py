@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Notification
 from peerpath.measures import tasks
 from peerpath.measures.administrations import selectors as administrations_selectors
 from peerpath.measures.administrations import services as administrations_services
@@ -13,7 +14,6 @@ from peerpath.measures.models import Administration, MeasureReminder
 from peerpath.measures.schedules import selectors as schedules_selectors
 from peerpath.measures.schedules import services as schedules_services
 from peerpath.measures.tests.factories import PHQ_ALL_ONES, days_ago, schedule
-from peerpath.workforce.models import Notification
 
 pytestmark = pytest.mark.django_db
 
