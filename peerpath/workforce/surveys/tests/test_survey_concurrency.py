@@ -7,8 +7,8 @@ import pytest
 from peerpath.accounts.tests.factories import StaffFactory
 from peerpath.core.tests.concurrency import run_concurrently
 from peerpath.core.tests.factories import OrganisationFactory, TeamFactory
-from peerpath.workforce.surveys import services
 from peerpath.workforce.models import SurveyReceipt, SurveyResponse
+from peerpath.workforce.surveys import services
 from peerpath.workforce.tests.factories import SurveyRoundFactory, full_answers
 
 
