@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peerpath.core.api_support.ApiBodyLimitMiddleware",
     "peerpath.core.csp.ContentSecurityPolicyMiddleware",
     "peerpath.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,11 +93,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peerpath.core.middleware.UserLanguageMiddleware",
+    "peerpath.core.timezones.OrganisationTimeZoneMiddleware",
     "peerpath.core.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "peerpath.core.idempotency.IdempotencyMiddleware",
     "peerpath.core.middleware.DenyByDefaultMiddleware",
 ]
 
@@ -137,7 +140,9 @@ def _postgres(url: str) -> dict:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": DB_POOL_MAX_SIZE,
-            "timeout": env_int("DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+            # seconds a request waits for a free connection before it fails: requests queue here when
+            # more run at once than the pool holds (ASGI runs each request on its own thread)
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
             "max_idle": 300,
         }
     return database
@@ -259,6 +264,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A JSON API body over this gets 413 before it is parsed (peerpath.core.api_support.ApiBodyLimitMiddleware).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 
 # --- email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -287,6 +294,11 @@ Q_CLUSTER = {
 PEERPATH_DEMO_PASSWORD = env_str("PEERPATH_DEMO_PASSWORD")
 PEERPATH_NOT_SEEN_DAYS = env_int("PEERPATH_NOT_SEEN_DAYS", 14)
 PEERPATH_MIN_CELL_SIZE = env_int("PEERPATH_MIN_CELL_SIZE", 11)
+# Live routes (server-sent events): how often a stream re-reads the database (ms) when no in-process
+# event woke it (another worker process wrote), and how long one stream stays open (s) before the
+# browser reconnects.
+PEERPATH_LIVE_POLL_MS = env_int("PEERPATH_LIVE_POLL_MS", 15000)
+PEERPATH_LIVE_STREAM_SECONDS = env_int("PEERPATH_LIVE_STREAM_SECONDS", 55)
 
 LOGGING = {
     "version": 1,

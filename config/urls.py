@@ -19,5 +19,6 @@ urlpatterns = [
     # admin site's own login form is never served.
     path("platform-admin/login/", platform_admin_login, name="platform_admin_login"),
     path("fhir/r4/", include("peerpath.interop.fhir.urls")),
+    path("interop/", include("peerpath.interop.urls")),
     path("platform-admin/", admin.site.urls),
 ]

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
 from peerpath.accounts import sign_in
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Schema
 
 router = Router(tags=["accounts"])
 

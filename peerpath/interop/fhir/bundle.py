@@ -19,6 +19,7 @@ from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import ServiceError
+from peerpath.core.models import Team
 from peerpath.interop.fhir.errors import FhirError, issue, operation_outcome
 from peerpath.interop.fhir.patient import client_fields
 from peerpath.interop.fhir.servicerequest import referral_fields
@@ -216,6 +217,8 @@ def import_bundle(*, actor: Any, bundle: dict[str, Any]) -> tuple[int, dict[str,
     if bundle.get("resourceType") != "Bundle" or kind not in {"transaction", "batch"}:
         raise FhirError(400, "invalid", "Send a Bundle of type transaction or batch.", expression=["Bundle.type"])
     team = actor.teams.filter(is_active=True).order_by("pk").first()
+    if team is None and actor.role == "leader":  # leaders (and the system account) may place clients on any team
+        team = Team.objects.filter(organisation_id=actor.organisation_id, is_active=True).order_by("pk").first()
     if team is None:
         raise FhirError(400, "processing", "You belong to no team, so new clients have nowhere to go.")
     run = Run(actor=actor, team=team)
