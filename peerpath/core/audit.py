@@ -1,10 +1,16 @@
 """Writing the audit trail. Services call ``audit_record`` explicitly for every read or change
-of a client record (no signals: a signal-based log silently misses writes made elsewhere)."""
+of a client record (no signals: a signal-based log silently misses writes made elsewhere).
+
+Every event is chained to the previous one of its organisation (``peerpath.core.audit_chain``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from peerpath.core.audit_chain import chain_head, event_digest, lock_chain_head
 from peerpath.core.models import AuditEvent
 from peerpath.core.request_context import current_origin
 
@@ -27,16 +33,22 @@ def audit_record(
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
     organisation_id = getattr(actor, "organisation_id", None) or getattr(client, "organisation_id", None)
-    return AuditEvent.objects.create(
-        organisation_id=organisation_id,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_username=getattr(actor, "username", "") or "",
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id or ""),
-        client=client,
-        ip_address=origin.ip_address,
-        user_agent=origin.user_agent,
-        path=origin.path,
-        detail=detail or {},
-    )
+    ip_field = AuditEvent._meta.get_field("ip_address")
+    fields: dict[str, Any] = {
+        "organisation_id": organisation_id,
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_username": getattr(actor, "username", "") or "",
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id or ""),
+        "client_id": getattr(client, "pk", None),
+        "ip_address": ip_field.get_prep_value(origin.ip_address) or None,
+        "user_agent": origin.user_agent,
+        "path": origin.path,
+        "detail": detail or {},
+    }
+    with transaction.atomic():
+        lock_chain_head(organisation_id)
+        previous = chain_head(organisation_id)
+        fields["occurred_at"] = timezone.now()
+        return AuditEvent.objects.create(previous_hash=previous, chain_hash=event_digest(previous, fields), **fields)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.core.choices import AuditAction, TeamType
@@ -94,8 +95,13 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by audit_record before hashing (not auto_now_add, which would overwrite it after).
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Tamper evidence: each event's hash covers its fields and the previous event's hash in
+    # the same organisation's chain (see peerpath.core.audit_chain, `peerpath audit verify`).
+    previous_hash = models.CharField(max_length=64, blank=True)
+    chain_hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -104,6 +110,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["organisation", "client", "-occurred_at"], name="audit_client_idx"),
             models.Index(fields=["organisation", "actor", "-occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["organisation", "-id"], name="audit_chain_idx"),
         ]
 
     def __str__(self) -> str:
