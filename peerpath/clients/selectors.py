@@ -65,13 +65,14 @@ def clients_shown(user: Any, clients: Any, *, search: bool = False) -> list[Clie
     """A list of clients about to be shown (a page of results): audited here, so page and API agree."""
     rows = list(clients)
     audit_record(actor=user, action=AuditAction.LIST, target_type="clients.client",
-                 detail={"ids": [c.pk for c in rows], "search": search})
+                 detail={"ids": [c.pk for c in rows], "search": search}, client_ids=[c.pk for c in rows])
     return rows
 
 
 def referrals_shown(user: Any, referrals: Any) -> list[Referral]:
     rows = list(referrals)
-    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in rows]})
+    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in rows]},
+                 client_ids=[r.client_id for r in rows])
     return rows
 
 

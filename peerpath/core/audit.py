@@ -5,13 +5,14 @@ Every event is chained to the previous one of its organisation (``peerpath.core.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from peerpath.core.audit_chain import chain_head, event_digest, lock_chain_head
-from peerpath.core.models import AuditEvent
+from peerpath.core.models import AuditEvent, AuditEventSubject
 from peerpath.core.request_context import current_origin
 
 if TYPE_CHECKING:
@@ -27,7 +28,10 @@ def audit_record(
     target_id: str | int = "",
     client: Any = None,
     detail: dict[str, Any] | None = None,
+    client_ids: Iterable[int] = (),
 ) -> AuditEvent:
+    """``client_ids``: every client the read showed (a list, a dashboard): each becomes a
+    searchable ``AuditEventSubject``, and the ids are covered by the event's hash."""
     origin = current_origin()
     if target is not None:
         target_type = target_type or target._meta.label_lower
@@ -47,8 +51,13 @@ def audit_record(
         "path": origin.path,
         "detail": detail or {},
     }
+    subjects = sorted({int(pk) for pk in client_ids if pk is not None} | ({client.pk} if getattr(client, "pk", None) else set()))
     with transaction.atomic():
         lock_chain_head(organisation_id)
         previous = chain_head(organisation_id)
         fields["occurred_at"] = timezone.now()
-        return AuditEvent.objects.create(previous_hash=previous, chain_hash=event_digest(previous, fields), **fields)
+        digest = event_digest(previous, fields, subjects)
+        event = AuditEvent.objects.create(previous_hash=previous, chain_hash=digest, **fields)
+        if subjects:
+            AuditEventSubject.objects.bulk_create([AuditEventSubject(event=event, client_id=pk) for pk in subjects])
+        return event

@@ -40,13 +40,13 @@ def chain_head(organisation_id: int | None) -> str:
     return last or ""
 
 
-def event_digest(previous_hash: str, fields: dict[str, Any]) -> str:
+def event_digest(previous_hash: str, fields: dict[str, Any], subject_ids: list[int]) -> str:
     occurred_at = fields["occurred_at"].astimezone(UTC).isoformat(timespec="microseconds")
     canonical = json.dumps(
         [
             previous_hash, fields["organisation_id"], fields["actor_id"], fields["actor_username"], fields["action"],
             fields["target_type"], fields["target_id"], fields["client_id"], fields["ip_address"], fields["user_agent"],
-            fields["path"], occurred_at, fields["detail"],
+            fields["path"], occurred_at, fields["detail"], sorted(subject_ids),
         ],
         sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False,
     )
@@ -74,9 +74,25 @@ class VerifyResult:
 
 
 def _rows(organisation_id: int | None) -> Iterator[dict[str, Any]]:
-    from peerpath.core.models import AuditEvent
+    from peerpath.core.models import AuditEvent, AuditEventSubject
 
-    yield from AuditEvent.objects.filter(organisation_id=organisation_id).order_by("id").values(*FIELDS).iterator(chunk_size=2000)
+    chunk: list[dict[str, Any]] = []
+    rows = AuditEvent.objects.filter(organisation_id=organisation_id).order_by("id").values(*FIELDS).iterator(chunk_size=2000)
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == 2000:
+            yield from _with_subjects(chunk, AuditEventSubject)
+            chunk = []
+    yield from _with_subjects(chunk, AuditEventSubject)
+
+
+def _with_subjects(chunk: list[dict[str, Any]], subject_model: Any) -> Iterator[dict[str, Any]]:
+    subjects: dict[int, list[int]] = {}
+    for event_id, client_id in subject_model.objects.filter(event_id__in=[r["id"] for r in chunk]).values_list("event_id", "client_id"):
+        subjects.setdefault(event_id, []).append(client_id)
+    for row in chunk:
+        row["subjects"] = subjects.get(row["id"], [])
+        yield row
 
 
 def verify_chains() -> VerifyResult:
@@ -99,7 +115,7 @@ def verify_chains() -> VerifyResult:
                 continue
             if started and row["previous_hash"] != previous:
                 return VerifyResult(checked, unchained, BrokenLink(row["id"], organisation_id, "does not follow the event before it (one was removed or inserted)"))
-            if event_digest(row["previous_hash"], row) != row["chain_hash"]:
+            if event_digest(row["previous_hash"], row, row["subjects"]) != row["chain_hash"]:
                 return VerifyResult(checked, unchained, BrokenLink(row["id"], organisation_id, "its content was changed after it was written"))
             previous, started = row["chain_hash"], True
     return VerifyResult(checked, unchained, None)

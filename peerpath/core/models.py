@@ -122,6 +122,28 @@ class AuditEvent(models.Model):
             raise PermissionError("The audit trail cannot be changed.")
         super().save(*args, **kwargs)
 
+
+class AuditEventSubject(models.Model):
+    """Each client an event showed (a list read shows many): the admin's search by client finds
+    list reads too, not only events whose single ``client`` is set. Append-only like the event."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "client"], name="audit_subject_unique")]
+        indexes = [models.Index(fields=["client", "event"], name="audit_subject_client_idx")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} client {self.client_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("The audit trail cannot be deleted.")
 

@@ -65,11 +65,12 @@ def administration_list(request: Any, client_id: Id | None = None) -> list[dict[
         client = selectors.client_for(user, client_id)
         rows = selectors.administrations_for_client(user, client)
     else:
-        rows = (Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
-                                                        client__in=selectors.readable_clients(user))
-                .select_related("instrument").order_by("-pk")[:500])
+        rows = list(Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
+                                                  client__in=selectors.readable_clients(user))
+                    .select_related("instrument").order_by("-pk")[:500])
+        # Which administrations and whose: the admin's search by client must find this read.
         audit_record(actor=user, action=AuditAction.LIST, target_type="measures.administration",
-                               detail={"api": True})
+                     detail={"api": True, "ids": [a.pk for a in rows]}, client_ids=[a.client_id for a in rows])
     return [_out(a) for a in rows]
 
 

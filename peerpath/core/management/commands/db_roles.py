@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 AUDIT_TABLE = "core_auditevent"
+AUDIT_TABLES = (AUDIT_TABLE, "core_auditeventsubject")
 
 
 def grant_statements(role: str, database: str) -> list[str]:
@@ -25,7 +26,7 @@ def grant_statements(role: str, database: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {r}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(AUDIT_TABLE)} FROM {r}",
+        *(f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {quote(table)} FROM {r}" for table in AUDIT_TABLES),
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {r}",
         # Tables added by later migrations: the owner re-runs this command after migrate, and
         # until then the running role simply cannot read them (deny by default).
