@@ -19,6 +19,7 @@ from datetime import UTC
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 # An arbitrary 32-bit namespace so our advisory locks never collide with anyone else's.
 LOCK_NAMESPACE = 0x50505041  # "PPPA"
@@ -30,11 +31,15 @@ def lock_chain_head(organisation_id: int | None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, int(organisation_id or 0)])
 
 
+def _in_chain(organisation_id: int | None) -> Q:
+    return Q(organisation__isnull=True) if organisation_id is None else Q(organisation_id=organisation_id)
+
+
 def chain_head(organisation_id: int | None) -> str:
     from peerpath.core.models import AuditEvent
 
     last = (
-        AuditEvent.objects.filter(organisation_id=organisation_id).exclude(chain_hash="")
+        AuditEvent.objects.filter(_in_chain(organisation_id)).exclude(chain_hash="")
         .order_by("-id").values_list("chain_hash", flat=True).first()
     )
     return last or ""
@@ -77,7 +82,7 @@ def _rows(organisation_id: int | None) -> Iterator[dict[str, Any]]:
     from peerpath.core.models import AuditEvent, AuditEventSubject
 
     chunk: list[dict[str, Any]] = []
-    rows = AuditEvent.objects.filter(organisation_id=organisation_id).order_by("id").values(*FIELDS).iterator(chunk_size=2000)
+    rows = AuditEvent.objects.filter(_in_chain(organisation_id)).order_by("id").values(*FIELDS).iterator(chunk_size=2000)
     for row in rows:
         chunk.append(row)
         if len(chunk) == 2000:

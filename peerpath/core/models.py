@@ -122,6 +122,9 @@ class AuditEvent(models.Model):
             raise PermissionError("The audit trail cannot be changed.")
         super().save(*args, **kwargs)
 
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit trail cannot be deleted.")
+
 
 class AuditEventSubject(models.Model):
     """Each client an event showed (a list read shows many): the admin's search by client finds
@@ -144,7 +147,7 @@ class AuditEventSubject(models.Model):
             raise PermissionError("The audit trail cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit trail cannot be deleted.")
 
 
