@@ -1,3 +1,5 @@
+import secrets
+
 import factory
 
 from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember
@@ -46,6 +48,7 @@ class PeerExperienceFactory(factory.django.DjangoModelFactory):
 
 
 def make_token(staff: StaffMember, secret: str | None = None) -> str:
-    secret = secret or f"pp_test_{staff.pk}_{staff.username}"
+    # Random part: a test may sign the same person in to the API more than once (key hashes are unique).
+    secret = secret or f"pp_test_{staff.pk}_{staff.username}_{secrets.token_hex(4)}"
     ApiToken.objects.create(staff=staff, name="test", prefix=secret[:10], key_hash=hash_token(secret))
     return secret
