@@ -110,3 +110,25 @@ def test_every_page_fits_and_passes_axe(live_server, browser, size, role):
     out.write_text(json.dumps(summary, indent=1))
     assert checked >= (1 if ONLY else 5), f"{role} at {size}: too few pages opened ({checked})"
     assert problems == {}, json.dumps(problems, indent=1)
+
+
+def test_the_sweep_sees_a_page_wider_than_the_phone_and_an_unfocusable_scroller(live_server, browser):
+    """The two checks above can fail: a 900 px block and a scrolling region no keyboard can reach."""
+    context = browser.new_context(viewport=SIZES["phone"], locale="en-GB", service_workers="block")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/offline/")
+    assert _overflow(page) <= 0
+    page.evaluate("""() => {
+        const wide = document.createElement('div'); wide.style.width = '900px'; wide.textContent = 'wide';
+        document.querySelector('main').appendChild(wide);
+    }""")
+    assert _overflow(page) > 500
+    page.evaluate("""() => {
+        document.querySelector('main > div:last-child').remove();
+        const box = document.createElement('div');
+        box.style.cssText = 'overflow-x:auto;max-width:200px';
+        box.innerHTML = '<p style="width:800px">a long line of text that scrolls sideways</p>';
+        document.querySelector('main').appendChild(box);
+    }""")
+    assert "scrollable-region-focusable" in {v["id"] for v in serious_axe_violations(page)}
+    context.close()
