@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, ImplementationPlan, PlanItem
+from peerpath.implementation.reference import selectors as reference
 from peerpath.testing.fixtures import build_org_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

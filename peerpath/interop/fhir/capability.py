@@ -10,6 +10,7 @@ from peerpath.interop.fhir import codes
 from peerpath.interop.fhir.resources import SPECS
 
 SOFTWARE_VERSION = "1.0"
+BULK = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/"
 LOCAL_CODE_SYSTEMS = {
     "urn:peerpath:codesystem:life-area": "Life areas of recovery-plan goals (Goal.category)",
     "urn:peerpath:codesystem:chime": "CHIME recovery dimensions (Goal.category)",
@@ -46,6 +47,12 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         if profile:
             entry["supportedProfile"] = [f"{profile}|{codes.US_CORE_VERSION}" if "us/core" in profile else profile]
         resources.append(entry)
+    for entry in resources:
+        if entry["type"] == "Patient":
+            entry["operation"] = [{"name": "export", "definition": BULK + "patient-export"}]
+    resources.append({"type": "Group", "interaction": [],
+                      "operation": [{"name": "export", "definition": BULK + "group-export"}],
+                      "documentation": "A Group is a Peerpath team; only $export is offered."})
     documentation = "Local code systems: " + "; ".join(f"{url}: {text}" for url, text in LOCAL_CODE_SYSTEMS.items())
     return {
         "resourceType": "CapabilityStatement",
@@ -66,8 +73,16 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             "mode": "server",
             "documentation": documentation,
             "security": {
-                "description": "Staff bearer tokens (Authorization: Bearer) with the same scoping as the pages.",
+                "service": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                         "code": "SMART-on-FHIR"}]}],
+                "extension": [{"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+                               "extension": [{"url": "token", "valueUri": f"{base_url}/auth/token"}]}],
+                "description": "Staff bearer tokens (Authorization: Bearer) with the same scoping as the pages, or "
+                               "SMART Backend Services tokens (system/*.read and narrower) acting as the "
+                               "organisation's system account.",
             },
             "resource": resources,
+            "interaction": [{"code": "transaction"}, {"code": "batch"}],
+            "operation": [{"name": "export", "definition": BULK + "export"}],
         }],
     }

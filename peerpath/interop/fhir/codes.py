@@ -98,3 +98,18 @@ def local_system(name: str) -> str:
 def identifier_system(organisation_slug: str, kind: str) -> str:
     """Peerpath's own identifiers, namespaced per organisation so two services never collide."""
     return f"urn:peerpath:{organisation_slug}:{kind}"
+
+
+def npi_is_valid(npi: str) -> bool:
+    """The NPI check digit: Luhn over the 9 digits prefixed with 80840 (CMS NPI standard)."""
+    if len(npi) != 10 or not npi.isdigit():
+        return False
+    digits = [int(d) for d in "80840" + npi[:9]]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[9])

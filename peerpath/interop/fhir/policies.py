@@ -67,8 +67,9 @@ def plans(actor: Any) -> QuerySet[RecoveryPlan]:
 
 
 def staff(actor: Any) -> QuerySet[StaffMember]:
-    """Colleagues as practitioners: the organisation's active staff (no lived experience is ever read)."""
-    return staff_in_organisation(user=actor)
+    """Colleagues as practitioners: the organisation's active staff, not its system account (no lived experience
+    is ever read)."""
+    return staff_in_organisation(user=actor).filter(system_account__isnull=True)
 
 
 def organisations(actor: Any) -> QuerySet[Organisation]:

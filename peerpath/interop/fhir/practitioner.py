@@ -17,21 +17,6 @@ from peerpath.interop.fhir.context import MapContext
 ROLE_SYSTEM = codes.local_system("staff-role")
 
 
-def npi_is_valid(npi: str) -> bool:
-    """The NPI check digit: Luhn over the 9 digits prefixed with 80840 (CMS NPI standard)."""
-    if len(npi) != 10 or not npi.isdigit():
-        return False
-    digits = [int(d) for d in "80840" + npi[:9]]
-    total = 0
-    for index, digit in enumerate(reversed(digits)):
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10 == int(npi[9])
-
-
 def _credentials(staff: StaffMember) -> list[Any]:
     prefetched = getattr(staff, "fhir_credentials", None)
     if prefetched is not None:

@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
-from peerpath.interop.fhir import policies, search
-from peerpath.interop.fhir.auth import SAFE_METHODS, NeedsSignIn, authenticate
+from peerpath.interop.fhir import bundle as bundle_import
+from peerpath.interop.fhir import policies, search, smart
+from peerpath.interop.fhir.auth import SAFE_METHODS, NeedsSignIn, authenticate, scopes_allow
 from peerpath.interop.fhir.capability import capability_statement
 from peerpath.interop.fhir.context import MapContext
 from peerpath.interop.fhir.errors import FhirError
@@ -63,11 +65,11 @@ def public_endpoint(view: View) -> View:
     return endpoint
 
 
-def _spec_for(actor: Any, resource_type: str) -> ResourceSpec:
+def _spec_for(request: HttpRequest, actor: Any, resource_type: str) -> ResourceSpec:
     spec = SPECS.get(resource_type)
     if spec is None:
         raise FhirError(404, "not-supported", f"Resource type {resource_type} is not supported.")
-    if not policies.may_read_type(actor, resource_type):
+    if not policies.may_read_type(actor, resource_type) or not scopes_allow(request, resource_type, "read"):
         raise FhirError(403, "forbidden", f"Your role may not read {resource_type} resources.")
     return spec
 
@@ -79,7 +81,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 
 @fhir_endpoint
 def read(request: HttpRequest, actor: Any, resource_type: str, resource_id: str) -> HttpResponse:
-    spec = _spec_for(actor, resource_type)
+    spec = _spec_for(request, actor, resource_type)
     if not resource_id.isdigit():
         raise Http404
     obj = spec.rows(actor).filter(pk=int(resource_id)).first()
@@ -93,7 +95,7 @@ def read(request: HttpRequest, actor: Any, resource_type: str, resource_id: str)
 
 @fhir_endpoint
 def search_type(request: HttpRequest, actor: Any, resource_type: str) -> HttpResponse:
-    spec = _spec_for(actor, resource_type)
+    spec = _spec_for(request, actor, resource_type)
     params = {key: request.GET.getlist(key) for key in request.GET}
     if request.method == "POST":
         params.update({key: request.POST.getlist(key) for key in request.POST})
@@ -115,3 +117,51 @@ def search_type(request: HttpRequest, actor: Any, resource_type: str) -> HttpRes
                          detail={"fhir": resource_type, "search": True})
     return fhir_response(search.bundle(spec=spec, base_url=base_url(request), resources=resources, total=total,
                                        count=count, offset=offset, applied=applied))
+
+
+@fhir_endpoint
+def transaction_or_batch(request: HttpRequest, actor: Any) -> HttpResponse:
+    """``POST [base]`` with a transaction or batch Bundle (see ``bundle``)."""
+    if request.method != "POST":
+        raise FhirError(405, "not-supported", "POST a transaction or batch Bundle here.")
+    if actor.role not in bundle_import.IMPORT_ROLES:
+        raise FhirError(403, "forbidden", "Your role may not send data to Peerpath.")
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FhirError(400, "structure", "The body is not JSON.", expression=["Bundle"]) from exc
+    if not isinstance(body, dict):
+        raise FhirError(400, "structure", "The body is not a Bundle.", expression=["Bundle"])
+    types = {(e.get("resource") or {}).get("resourceType", "") for e in body.get("entry") or [] if isinstance(e, dict)}
+    refused = sorted(t for t in types if not scopes_allow(request, t, "write"))
+    if refused:
+        raise FhirError(403, "forbidden", f"The token's scopes do not allow writing {', '.join(refused)}.")
+    status, answer = bundle_import.import_bundle(actor=actor, bundle=body)
+    return fhir_response(answer, status=status)
+
+
+@public_endpoint
+def token(request: HttpRequest) -> HttpResponse:
+    """``POST /fhir/r4/auth/token``: SMART Backend Services client-credentials grant."""
+    if request.method != "POST":
+        return JsonResponse({"error": "invalid_request", "error_description": "POST the token request."}, status=405)
+    try:
+        answer = smart.issue_token(form=request.POST, token_url=base_url(request) + "/auth/token")
+    except smart.OAuthError as error:
+        response = JsonResponse({"error": error.error, "error_description": error.description}, status=error.status)
+    else:
+        response = JsonResponse(answer)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@public_endpoint
+def smart_configuration(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({
+        "token_endpoint": base_url(request) + "/auth/token",
+        "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": smart.ALGORITHMS,
+        "grant_types_supported": ["client_credentials"],
+        "scopes_supported": ["system/*.read", "system/*.write", "system/Patient.read"],
+        "capabilities": ["client-confidential-asymmetric"],
+    })
