@@ -32,8 +32,9 @@ SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "hei
 NOT_PAGES = {"core:favicon", "core:service_worker", "core:manifest", "core:healthz", "core:healthz_session"}
 # PEERPATH_SWEEP_ONLY="app:route,app:other" narrows the sweep while fixing a page (never in CI).
 ONLY = {name for name in os.environ.get("PEERPATH_SWEEP_ONLY", "").split(",") if name}
-PAGE_ROUTES = [name for name in DISCOVERED
-               if not name.startswith(("api:", "fhir:")) and DECLARED[name].method == "GET" and name not in NOT_PAGES
+PAGE_ROUTES = [name for name in DISCOVERED  # an undeclared route fails the access matrix itself
+               if name in DECLARED and not name.startswith(("api:", "fhir:")) and DECLARED[name].method == "GET"
+               and name not in NOT_PAGES
                and (not ONLY or name in ONLY)]
 
 
