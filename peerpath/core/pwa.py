@@ -12,7 +12,7 @@ import json
 from functools import cache
 
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -90,9 +90,8 @@ def manifest(request: AuthedRequest) -> JsonResponse:
 @public
 @require_GET
 @cache_control(max_age=86400, public=True)
-def favicon(request: AuthedRequest) -> FileResponse:
-    found = finders.find("core/icons/favicon.ico")
-    return FileResponse(open(found if isinstance(found, str) else found[0], "rb"), content_type="image/x-icon")  # noqa: SIM115
+def favicon(request: AuthedRequest) -> HttpResponse:
+    return HttpResponse(_static_bytes("core/icons/favicon.ico"), content_type="image/x-icon")
 
 
 @public

@@ -20,7 +20,7 @@ def zone_for(user: object) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(str(name))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE or "UTC")
 
 
 class OrganisationTimeZoneMiddleware:

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def _get_routes():
     for name in DISCOVERED:
-        route = DECLARED[name]
-        if route.method == "GET":
+        route = DECLARED.get(name)  # an undeclared route fails the access matrix itself
+        if route is not None and route.method == "GET":
             yield name, route
 
 
@@ -76,7 +76,7 @@ def test_favicon_is_served_not_redirected(client, world, login):
         response = http.get("/favicon.ico")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/x-icon"
-        assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+        assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
 
 
 def test_favicon_is_served_while_two_factor_is_pending(world, login):
