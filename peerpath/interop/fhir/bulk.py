@@ -17,7 +17,7 @@ from django.utils.http import http_date
 
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
-from peerpath.interop.fhir import policies
+from peerpath.interop.fhir import part2, policies
 from peerpath.interop.fhir.auth import scopes_allow
 from peerpath.interop.fhir.context import MapContext
 from peerpath.interop.fhir.errors import FhirError
@@ -66,6 +66,7 @@ def _kick_off(request: HttpRequest, actor: Any, level: str, team: Any = None) ->
     with transaction.atomic():
         export = BulkExport.objects.create(organisation_id=actor.organisation_id, requested_by=actor, level=level,
                                            group_team=team, types=types, since=since,
+                                           system_client_id=getattr(actor, "fhir_system_client_id", None),
                                            request_url=request.build_absolute_uri()[:500])
         audit_record(actor=actor, action=AuditAction.EXPORT, target=export,
                      detail={"fhir": "$export", "level": level, "types": types})
@@ -103,6 +104,7 @@ def run_export(export_id: int) -> str:
 
 def _write_files(export: BulkExport) -> str:
     actor = export.requested_by
+    actor.fhir_system_client_id = export.system_client_id  # type: ignore[attr-defined]  # Part 2 consent
     transaction_time = timezone.now()
     BulkExport.objects.filter(pk=export.pk).update(status=BulkExport.Status.RUNNING, transaction_time=transaction_time)
     folder = export_dir(export)
@@ -117,9 +119,9 @@ def _write_files(export: BulkExport) -> str:
         count = 0
         with (folder / f"{resource_type}.ndjson").open("w", encoding="utf-8") as out:
             for obj in rows.order_by("pk").iterator(chunk_size=1000):
-                out.write(dumps(spec.render(obj, ctx)) + "\n")
-                count += 1
                 client = spec.client_of(obj)
+                out.write(dumps(part2.label(spec.render(obj, ctx), client, ctx.part2_ids)) + "\n")
+                count += 1
                 if client is not None:
                     client_ids.add(client.pk)
                 if count % 1000 == 0 and _cancelled(export.pk):
