@@ -12,6 +12,7 @@ Lists are scoped in selectors; a record outside the reader's scope is 404, never
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -72,24 +73,37 @@ def as_policy(policy: Policy | Iterable[str], name: str = "") -> Policy:
     return Policy(name or "roles", policy)
 
 
-def allow(policy: Policy | Iterable[str]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def allow(policy: Policy | Iterable[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Page view decorator: anonymous → sign-in page; refused → 403 (``NotAllowed``)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         resolved = as_policy(policy, f"{view.__module__}.{view.__name__}")
 
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
+        def refusal(request: HttpRequest, user: Any) -> HttpResponse | None:
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if getattr(user, "role", None) == Role.SYSTEM:
                 raise NotAllowed(resolved.name)  # the system account never uses pages
             resolved.check(user)
-            return view(request, *args, **kwargs)
+            return None
 
-        wrapped.peerpath_access = resolved.roles  # type: ignore[attr-defined]  # read by DenyByDefaultMiddleware
-        wrapped.peerpath_policy = resolved  # type: ignore[attr-defined]  # read by the access matrix
+        wrapped: Any
+        if inspect.iscoroutinefunction(view):  # live routes (server-sent events) declare access the same way
+
+            @wraps(view)
+            async def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                user = await request.auser()
+                refused = refusal(request, user)
+                return refused if refused is not None else await view(request, *args, **kwargs)
+        else:
+
+            @wraps(view)
+            def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                refused = refusal(request, request.user)
+                return refused if refused is not None else view(request, *args, **kwargs)
+
+        wrapped.peerpath_access = resolved.roles  # read by DenyByDefaultMiddleware
+        wrapped.peerpath_policy = resolved  # read by the access matrix
         return wrapped
 
     return decorator

@@ -24,15 +24,19 @@ from peerpath.core.access import Policy, as_policy
 class NavItem:
     label: Any  # a lazy translation string
     url_name: str
-    policy: Policy  # a bare role set is accepted while apps are converted
+    policy: Policy | frozenset[str] | set[str]  # a bare role set is accepted while apps are converted
     order: int = 100
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "policy", as_policy(self.policy, f"nav:{self.url_name}"))
 
     @property
+    def rule(self) -> Policy:
+        return as_policy(self.policy)
+
+    @property
     def roles(self) -> frozenset[str]:
-        return self.policy.roles
+        return self.rule.roles
 
     def url(self) -> str:
         try:
@@ -64,7 +68,7 @@ def items_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
         return []
     entries = []
     for item in all_items():
-        if not item.policy.allows(user):
+        if not item.rule.allows(user):
             continue
         url = item.url()
         current = current_path == url or (url != "/" and current_path.startswith(url))

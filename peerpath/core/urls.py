@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peerpath.core import pwa, views
+from peerpath.core import live, pwa, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("offline/", pwa.offline, name="offline"),
+    path("live/notifications", live.notification_stream, name="notification_stream"),
 ]

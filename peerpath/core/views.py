@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from peerpath.core.access import ALL_ROLES, AuthedRequest, allow, public
 from peerpath.core.choices import Role
 from peerpath.core.forms import AuditSearchForm
+from peerpath.core.policies import READ_AUDIT_TRAIL
 from peerpath.core.selectors import audit_events_search
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def healthz_session(request: AuthedRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "user": request.user.pk})
 
 
-@allow({Role.ADMIN})
+@allow(READ_AUDIT_TRAIL)
 def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, user=request.user)
     client_id = actor_id = None

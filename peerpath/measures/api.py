@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -96,7 +97,7 @@ def _out(a: Any) -> dict[str, Any]:
 
 
 @router.get("/administrations", response={200: list[AdministrationOut], **ERRORS}, url_name="measures_administration_list")
-def administration_list(request: Any, client_id: int | None = None) -> list[dict[str, Any]]:
+def administration_list(request: Any, client_id: Id | None = None) -> list[dict[str, Any]]:
     """Administrations of one client (``client_id``), or of every client the caller may see (latest 500)."""
     user = request.auth
     _require(user, selectors.READ_ROLES)
@@ -144,7 +145,7 @@ class AnswersIn(Schema):
 
 @router.post("/administrations/{administration_id}/answers", response={200: AdministrationOut, **ERRORS},
              url_name="measures_answers_submit")
-def answers_submit(request: Any, administration_id: int, payload: AnswersIn) -> dict[str, Any]:
+def answers_submit(request: Any, administration_id: Id, payload: AnswersIn) -> dict[str, Any]:
     """Score and save the answers. An answer that is not one of the item's options is refused (400) naming
     the field ``item_<n>``; a safety rule alerts the client's peer and supervisors at once."""
     user = request.auth

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import override
 
 from peerpath.clients.models import Client
@@ -26,8 +27,11 @@ from peerpath.clients.permissions import visible_clients
 from peerpath.core.api_support import hash_token
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
+from peerpath.core.events import publish_on_commit
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Organisation, Team
+from peerpath.core.notifications import MESSAGE_KIND, notification_kind
+from peerpath.core.notifications import notify as core_notify
 from peerpath.core.validation import clean_text
 from peerpath.measures import scoring, selectors
 from peerpath.measures.choices import (
@@ -56,7 +60,6 @@ from peerpath.measures.models import (
     SurveyLink,
 )
 from peerpath.workforce import selectors as workforce_selectors
-from peerpath.workforce.services import notify
 
 ADMINISTER_ROLES = selectors.ADMINISTER_ROLES
 BUILDERS = frozenset({Role.ADMIN})
@@ -176,6 +179,18 @@ def administration_submit(*, actor: Any, administration: Administration, answers
     return administration
 
 
+SAFETY_NOTICE = "measure.safety_alert"
+notification_kind(SAFETY_NOTICE, _lazy(
+    "Safety: %(name)s answered a safety question on %(instrument)s. Follow the safety protocol: %(protocol)s"))
+
+
+def notify(*, recipient: Any, message: str = "", link: str = "", kind: str = MESSAGE_KIND,
+           params: dict[str, Any] | None = None, organisation_id: int | None = None, target: Any = None) -> Any:
+    """Core's notify(); reminders still send finished text (``message``) until they declare kinds."""
+    return core_notify(recipient=recipient, kind=kind, organisation_id=organisation_id or recipient.organisation_id,
+                       params=params if params is not None else {"message": message}, link=link, target=target)
+
+
 def _safety_recipients(client: Client) -> list[Any]:
     peers = selectors.peers_of(client)
     people: dict[int, Any] = {p.pk: p for p in peers if p.is_active}
@@ -202,11 +217,15 @@ def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule
         organisation_id=administration.organisation_id, administration=administration, client=client,
         rule=rule.label[:200] or f"{administration.instrument.code} item {rule.item}",
         notified=[p.pk for p in recipients]) for rule in rules]
+    # Notices are written in this transaction (a safety notice is never lost after the answers are saved)
+    # and rendered in each reader's own language when read; other apps hear of it through the event.
     for person in recipients:
-        with override(person.language or "en"):
-            message = _("Safety: %(name)s answered a safety question on %(instrument)s. Follow the safety protocol: %(protocol)s") % {
-                "name": client.display_name, "instrument": administration.instrument.code.upper(), "protocol": protocol}
-        notify(recipient=person, message=message, link=link)
+        notify(recipient=person, kind=SAFETY_NOTICE, organisation_id=administration.organisation_id, link=link,
+               params={"name": client.display_name, "instrument": administration.instrument.code.upper(),
+                       "protocol": protocol}, target=administration)
+    publish_on_commit("measure.safety_alert", administration.organisation_id,
+                      {"administration_id": administration.pk, "client_id": client.pk,
+                       "alert_ids": [alert.pk for alert in alerts], "notified_ids": [p.pk for p in recipients]})
     emails = [(p.email, p.language) for p in recipients if p.email]
 
     def send() -> None:

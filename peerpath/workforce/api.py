@@ -6,11 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from peerpath.core.access import ALL_ROLES
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import NotAllowed
 from peerpath.workforce import selectors, services
@@ -78,7 +79,7 @@ class LapsedOut(Schema):
 
 @router.get("/staff/{staff_id}/credential-status", response={200: LapsedOut, **ERRORS},
             url_name="workforce_credential_status")
-def credential_status(request: Any, staff_id: int) -> dict[str, Any]:
+def credential_status(request: Any, staff_id: Id) -> dict[str, Any]:
     staff = selectors.staff_for(request.auth, staff_id)
     return {"staff_id": staff.pk, "lapsed": selectors.credential_lapsed_for(staff)}
 
@@ -141,7 +142,7 @@ def boundary_create(request: Any, payload: BoundaryIn) -> Status:
 
 @router.post("/boundaries/{consultation_id}/respond", response={200: BoundaryOut, **ERRORS},
              url_name="workforce_boundary_respond")
-def boundary_respond(request: Any, consultation_id: int, payload: BoundaryRespondIn) -> dict[str, Any]:
+def boundary_respond(request: Any, consultation_id: Id, payload: BoundaryRespondIn) -> dict[str, Any]:
     _require(request.auth, {Role.PEER, Role.SUPERVISOR})
     consultation = selectors.boundary_for(request.auth, consultation_id)
     consultation = services.boundary_respond(actor=request.auth, consultation=consultation,
@@ -161,7 +162,7 @@ class SurveyDoneOut(Schema):
 
 @router.post("/surveys/{round_id}/responses", response={201: SurveyDoneOut, **ERRORS},
              url_name="workforce_survey_submit")
-def survey_submit(request: Any, round_id: int, payload: SurveyIn) -> Status:
+def survey_submit(request: Any, round_id: Id, payload: SurveyIn) -> Status:
     _require(request.auth, {Role.PEER})
     survey_round = selectors.survey_round_for(request.auth, round_id)
     services.survey_submit(actor=request.auth, survey_round=survey_round, answers=payload.answers)
@@ -198,7 +199,7 @@ def role_list(request: Any) -> list[dict[str, Any]]:
 
 @router.post("/roles/{definition_id}/approve", response={200: RoleDefinitionOut, **ERRORS},
              url_name="workforce_role_approve")
-def role_approve(request: Any, definition_id: int) -> dict[str, Any]:
+def role_approve(request: Any, definition_id: Id) -> dict[str, Any]:
     definition = selectors.role_definition_for(request.auth, definition_id)
     definition = services.role_definition_approve(actor=request.auth, definition=definition)
     return {"id": definition.pk, "title": definition.title, "version": definition.version,

@@ -17,6 +17,7 @@ SUPERVISION_TASK = "peerpath.workforce.tasks.send_supervision_alerts"
 SCHEDULES = {
     "workforce: credential reminders": CREDENTIAL_TASK,
     "workforce: overdue supervision alerts": SUPERVISION_TASK,
+    "core: expired idempotency keys": "peerpath.core.idempotency.idempotency_keys_purge",
 }
 
 
