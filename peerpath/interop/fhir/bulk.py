@@ -42,9 +42,9 @@ def export_dir(export: BulkExport) -> Path:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    params = {k: v for k, v in request.GET.items()}
+    params = {k: str(v) for k, v in request.GET.items()}
     if request.method == "POST":
-        params.update({k: v for k, v in request.POST.items()})
+        params.update({k: str(v) for k, v in request.POST.items()})
     return params
 
 
@@ -86,7 +86,7 @@ def enqueue(export_id: int) -> None:
 def _patient_filter(spec: Any, rows: Any, export: BulkExport) -> Any:
     if export.level == "group" and spec.patient_path:
         return rows.filter(**{f"{spec.patient_path}__in": policies.clients(export.requested_by)
-                              .filter(team_id=export.group_team_id).values("pk")})
+                              .filter(team_id=export.group_team_id or 0).values("pk")})
     return rows
 
 
@@ -209,4 +209,5 @@ def export_file(request: HttpRequest, actor: Any, export_id: int, resource_type:
     if export.expires_at and export.expires_at <= timezone.now():
         raise FhirError(404, "not-found", "The export's files have expired.")
     audit_record(actor=actor, action=AuditAction.EXPORT, target=export, detail={"fhir": "$export-file", "type": resource_type})
-    return FileResponse((export_dir(export) / f"{resource_type}.ndjson").open("rb"), content_type="application/fhir+ndjson")
+    return FileResponse(  # type: ignore[return-value]  # a streaming response, as Django serves files
+        (export_dir(export) / f"{resource_type}.ndjson").open("rb"), content_type="application/fhir+ndjson")
