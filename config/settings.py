@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peerpath.core.middleware.UserLanguageMiddleware",
+    "peerpath.core.timezones.OrganisationTimeZoneMiddleware",
     "peerpath.core.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
