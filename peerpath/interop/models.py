@@ -127,9 +127,37 @@ class BulkExport(OrganisationScoped):
     output = models.JSONField(default=list, blank=True)  # [{"type", "count"}]
     error = models.TextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    system_client = models.ForeignKey(SystemClient, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"$export {self.level} ({self.get_status_display()})"
+
+
+class SudServiceFlag(OrganisationScoped):
+    """The client receives substance-use disorder services covered by 42 CFR Part 2: every FHIR resource about
+    them carries the Part 2 security labels, and systems get their records only under a recorded consent."""
+
+    client = models.OneToOneField("clients.Client", on_delete=models.PROTECT, related_name="sud_flag")
+    flagged_by = models.ForeignKey("accounts.StaffMember", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"42 CFR Part 2: client {self.client_id}"
+
+
+class DisclosureConsent(OrganisationScoped):
+    """A Part 2 client's written consent to disclose their records to one registered system."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(SystemClient, on_delete=models.PROTECT, related_name="consents")
+    recorded_by = models.ForeignKey("accounts.StaffMember", on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField(_("consent given on"))
+    expires_on = models.DateField(_("consent expires on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"consent of {self.client_id} to {self.recipient_id}"

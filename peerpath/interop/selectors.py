@@ -10,8 +10,9 @@ from peerpath.core.choices import Role
 from peerpath.interop.models import BulkExport, BundleImport, SystemClient
 
 
-def _org(user: Any) -> int | None:
-    return user.organisation_id if getattr(user, "role", None) == Role.ADMIN else None
+def _org(user: Any) -> int:
+    """Admins see their organisation's; anyone else nothing (0 is no organisation's id)."""
+    return int(user.organisation_id) if getattr(user, "role", None) == Role.ADMIN and user.organisation_id else 0
 
 
 def system_clients_for(user: Any) -> QuerySet[SystemClient]:

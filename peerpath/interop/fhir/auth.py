@@ -41,7 +41,7 @@ def authenticate(request: HttpRequest) -> Any:
             raise FhirError(401, "login", "The access token is not valid or has expired.")
         request.fhir_auth = "system"  # type: ignore[attr-defined]
         request.fhir_scopes = system[1]  # type: ignore[attr-defined]
-        return system[0]
+        return system[0]  # carries fhir_system_client_id (Part 2 consent is per receiving system)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
         request.fhir_auth = "session"  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from django.utils.http import http_date
 
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
-from peerpath.interop.fhir import policies
+from peerpath.interop.fhir import part2, policies
 from peerpath.interop.fhir.auth import scopes_allow
 from peerpath.interop.fhir.context import MapContext
 from peerpath.interop.fhir.errors import FhirError
@@ -42,9 +42,9 @@ def export_dir(export: BulkExport) -> Path:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    params = {k: v for k, v in request.GET.items()}
+    params = {k: str(v) for k, v in request.GET.items()}
     if request.method == "POST":
-        params.update({k: v for k, v in request.POST.items()})
+        params.update({k: str(v) for k, v in request.POST.items()})
     return params
 
 
@@ -66,6 +66,7 @@ def _kick_off(request: HttpRequest, actor: Any, level: str, team: Any = None) ->
     with transaction.atomic():
         export = BulkExport.objects.create(organisation_id=actor.organisation_id, requested_by=actor, level=level,
                                            group_team=team, types=types, since=since,
+                                           system_client_id=getattr(actor, "fhir_system_client_id", None),
                                            request_url=request.build_absolute_uri()[:500])
         audit_record(actor=actor, action=AuditAction.EXPORT, target=export,
                      detail={"fhir": "$export", "level": level, "types": types})
@@ -85,7 +86,7 @@ def enqueue(export_id: int) -> None:
 def _patient_filter(spec: Any, rows: Any, export: BulkExport) -> Any:
     if export.level == "group" and spec.patient_path:
         return rows.filter(**{f"{spec.patient_path}__in": policies.clients(export.requested_by)
-                              .filter(team_id=export.group_team_id).values("pk")})
+                              .filter(team_id=export.group_team_id or 0).values("pk")})
     return rows
 
 
@@ -103,6 +104,7 @@ def run_export(export_id: int) -> str:
 
 def _write_files(export: BulkExport) -> str:
     actor = export.requested_by
+    actor.fhir_system_client_id = export.system_client_id  # type: ignore[attr-defined]  # Part 2 consent
     transaction_time = timezone.now()
     BulkExport.objects.filter(pk=export.pk).update(status=BulkExport.Status.RUNNING, transaction_time=transaction_time)
     folder = export_dir(export)
@@ -117,9 +119,9 @@ def _write_files(export: BulkExport) -> str:
         count = 0
         with (folder / f"{resource_type}.ndjson").open("w", encoding="utf-8") as out:
             for obj in rows.order_by("pk").iterator(chunk_size=1000):
-                out.write(dumps(spec.render(obj, ctx)) + "\n")
-                count += 1
                 client = spec.client_of(obj)
+                out.write(dumps(part2.label(spec.render(obj, ctx), client, ctx.part2_ids)) + "\n")
+                count += 1
                 if client is not None:
                     client_ids.add(client.pk)
                 if count % 1000 == 0 and _cancelled(export.pk):
@@ -207,4 +209,5 @@ def export_file(request: HttpRequest, actor: Any, export_id: int, resource_type:
     if export.expires_at and export.expires_at <= timezone.now():
         raise FhirError(404, "not-found", "The export's files have expired.")
     audit_record(actor=actor, action=AuditAction.EXPORT, target=export, detail={"fhir": "$export-file", "type": resource_type})
-    return FileResponse((export_dir(export) / f"{resource_type}.ndjson").open("rb"), content_type="application/fhir+ndjson")
+    return FileResponse(  # type: ignore[return-value]  # a streaming response, as Django serves files
+        (export_dir(export) / f"{resource_type}.ndjson").open("rb"), content_type="application/fhir+ndjson")

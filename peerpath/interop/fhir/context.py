@@ -13,6 +13,16 @@ class MapContext:
     organisation: Organisation
     base_url: str = "http://localhost/fhir/r4"
     _slugs: dict[int, str] = field(default_factory=dict)
+    _part2: set[int] | None = None
+
+    @property
+    def part2_ids(self) -> set[int]:
+        """Clients flagged under 42 CFR Part 2 (loaded once per request or export)."""
+        if self._part2 is None:
+            from peerpath.interop.fhir.part2 import flagged_ids
+
+            self._part2 = flagged_ids(self.organisation.pk)
+        return self._part2
 
     @property
     def slug(self) -> str:

@@ -18,6 +18,7 @@ from peerpath.care.models import EncounterAttendance, Goal, RecoveryPlan
 from peerpath.clients.models import Client, Referral
 from peerpath.clients.permissions import visible_clients, visible_referrals
 from peerpath.core.models import Organisation
+from peerpath.interop.fhir.part2 import withheld_ids
 from peerpath.measures.choices import AdministrationStatus
 from peerpath.measures.models import Administration, Instrument
 from peerpath.measures.selectors import ANSWER_READERS, READ_ROLES, instruments_for, readable_clients
@@ -43,26 +44,27 @@ def may_read_type(actor: Any, resource_type: str) -> bool:
 
 
 def clients(actor: Any) -> QuerySet[Client]:
-    return visible_clients(actor)
+    """The pages' visible clients, less 42 CFR Part 2 clients a system has no consent for (``part2``)."""
+    return visible_clients(actor).exclude(pk__in=withheld_ids(actor))
 
 
 def referrals(actor: Any) -> QuerySet[Referral]:
-    return visible_referrals(actor)
+    return visible_referrals(actor).exclude(client_id__in=withheld_ids(actor))
 
 
 def attendances(actor: Any) -> QuerySet[EncounterAttendance]:
     return EncounterAttendance.objects.filter(
-        client__in=visible_clients(actor), encounter__organisation_id=actor.organisation_id, encounter__is_active=True,
+        client__in=clients(actor), encounter__organisation_id=actor.organisation_id, encounter__is_active=True,
     )
 
 
 def goals(actor: Any) -> QuerySet[Goal]:
-    return Goal.objects.filter(plan__client__in=visible_clients(actor), plan__organisation_id=actor.organisation_id,
+    return Goal.objects.filter(plan__client__in=clients(actor), plan__organisation_id=actor.organisation_id,
                                plan__is_active=True, is_active=True)
 
 
 def plans(actor: Any) -> QuerySet[RecoveryPlan]:
-    return RecoveryPlan.objects.filter(client__in=visible_clients(actor), organisation_id=actor.organisation_id,
+    return RecoveryPlan.objects.filter(client__in=clients(actor), organisation_id=actor.organisation_id,
                                        is_active=True)
 
 
@@ -82,7 +84,8 @@ def instruments(actor: Any) -> QuerySet[Instrument]:
 
 def _completed(actor: Any) -> QuerySet[Administration]:
     return Administration.objects.filter(organisation_id=actor.organisation_id, is_active=True,
-                                         status=AdministrationStatus.COMPLETED, client__in=readable_clients(actor))
+                                         status=AdministrationStatus.COMPLETED, client__in=readable_clients(actor),
+                                         ).exclude(client_id__in=withheld_ids(actor))
 
 
 def responses(actor: Any) -> QuerySet[Administration]:

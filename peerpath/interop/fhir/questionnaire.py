@@ -40,16 +40,16 @@ def answer_coding(instrument: Instrument, value: int, label: str, ctx: MapContex
 def panel_code(instrument: Instrument, ctx: MapContext) -> dict[str, str]:
     loinc = codes.LOINC_INSTRUMENTS.get(instrument.code) if instrument.organisation_id is None else None
     if loinc:
-        code, display = loinc["panel"]  # type: ignore[misc]
-        return coding(codes.LOINC, code, display)
+        panel: tuple[str, str] = loinc["panel"]  # type: ignore[assignment]
+        return coding(codes.LOINC, *panel)
     return coding(instrument_system(instrument, ctx), "panel", instrument.name)
 
 
 def total_code(instrument: Instrument, ctx: MapContext) -> dict[str, str]:
     loinc = codes.LOINC_INSTRUMENTS.get(instrument.code) if instrument.organisation_id is None else None
     if loinc:
-        code, display = loinc["total"]  # type: ignore[misc]
-        return coding(codes.LOINC, code, display)
+        total: tuple[str, str] = loinc["total"]  # type: ignore[assignment]
+        return coding(codes.LOINC, *total)
     return coding(instrument_system(instrument, ctx), "total", f"{instrument.name} total score")
 
 

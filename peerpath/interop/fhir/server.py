@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.interop.fhir import bundle as bundle_import
-from peerpath.interop.fhir import policies, search, smart
+from peerpath.interop.fhir import part2, policies, search, smart
 from peerpath.interop.fhir.auth import SAFE_METHODS, NeedsSignIn, authenticate, scopes_allow
 from peerpath.interop.fhir.capability import capability_statement
 from peerpath.interop.fhir.context import MapContext
@@ -87,7 +87,8 @@ def read(request: HttpRequest, actor: Any, resource_type: str, resource_id: str)
     obj = spec.rows(actor).filter(pk=int(resource_id)).first()
     if obj is None:
         raise Http404
-    resource = spec.render(obj, MapContext.for_actor(actor, base_url(request)))
+    ctx = MapContext.for_actor(actor, base_url(request))
+    resource = part2.label(spec.render(obj, ctx), spec.client_of(obj), ctx.part2_ids)
     audit_record(actor=actor, action=AuditAction.VIEW, target=spec.audit_target(obj), client=spec.client_of(obj),
                  detail={"fhir": resource_type, "id": resource["id"]})
     return fhir_response(resource, headers={"Last-Modified": resource["meta"]["lastUpdated"]})
@@ -105,7 +106,7 @@ def search_type(request: HttpRequest, actor: Any, resource_type: str) -> HttpRes
     total = rows.count()
     page = list(rows[offset:offset + count]) if count else []
     ctx = MapContext.for_actor(actor, base_url(request))
-    resources = [spec.render(obj, ctx) for obj in page]
+    resources = [part2.label(spec.render(obj, ctx), spec.client_of(obj), ctx.part2_ids) for obj in page]
     audit_record(actor=actor, action=AuditAction.LIST, target_type=f"fhir.{resource_type.lower()}",
                  detail={"fhir": resource_type, "ids": [r["id"] for r in resources]})
     seen: set[int] = set()

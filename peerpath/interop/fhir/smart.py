@@ -157,4 +157,6 @@ def actor_for_token(secret: str) -> tuple[StaffMember, set[str]] | None:
              .filter(token_hash=hash_token(secret), expires_at__gt=timezone.now(), client__is_active=True).first())
     if token is None:
         return None
-    return system_actor_for(token.client.organisation), set(token.scopes.split())
+    actor = system_actor_for(token.client.organisation)
+    actor.fhir_system_client_id = token.client_id  # type: ignore[attr-defined]
+    return actor, set(token.scopes.split())

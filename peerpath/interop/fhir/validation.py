@@ -109,7 +109,7 @@ def structure_errors(resource: dict[str, Any]) -> list[str]:
 
 
 def binding_errors(resource: dict[str, Any]) -> list[str]:
-    errors = []
+    errors: list[str] = []
     for path, allowed in REQUIRED_BINDINGS.get(resource["resourceType"], []) + COMMON_BINDINGS:
         errors.extend(f"binding: {resource['resourceType']}.{path} has {value!r}, not in the required value set"
                       for value in _evaluate(resource, path) if value not in allowed)
