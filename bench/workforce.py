@@ -164,7 +164,7 @@ def _child(argv: list[str]) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from peerpath.workforce import services
+    from peerpath.workforce.credentials import services
 
     call_command("migrate", verbosity=0)
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 5
