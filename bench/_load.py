@@ -156,7 +156,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(port: int, path: str = "/healthz", attempts: int = 240) -> None:
+def wait_for(port: int, path: str = "/healthz", attempts: int = 600) -> None:  # a first start collects static files
     import urllib.request
 
     for _ in range(attempts):

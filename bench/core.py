@@ -4,7 +4,7 @@ Data (bench/_core_data.py): 100,000 clients, 1,000,000 encounters, 800 peers wit
 The server is ``peerpath serve`` (gunicorn + uvicorn workers, PEERPATH_ENV=production, DEBUG off,
 psycopg pool), pinned with taskset to core 0; wrk runs on core 1 (PostgreSQL floats). Endpoints:
 
-* ``GET /healthz``            trivial floor (no session, no database)
+* ``GET /healthz/live``       trivial floor (no session, no database; /healthz now also checks the database)
 * ``GET /healthz/session``    signed-in floor (session + user lookup and the middleware every page runs)
 * ``GET /care/``              a peer's home page
 * ``GET /clients/<id>/``      one of the peer's clients (audited read)
@@ -59,7 +59,7 @@ def _scripts(peers: list[dict[str, Any]]) -> dict[str, str]:
     started = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
     cookie = {"Cookie": "sessionid={cookie}"}
     return {
-        "trivial": lua_request_script("GET", "/healthz", {}, None, peers),
+        "trivial": lua_request_script("GET", "/healthz/live", {}, None, peers),
         "signed_in_floor": lua_request_script("GET", "/healthz/session", cookie, None, peers),
         "peer_home": lua_request_script("GET", "/care/", cookie, None, peers),
         "client_page": lua_request_script("GET", "/clients/{client}/", cookie, None, peers),

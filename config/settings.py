@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -133,9 +134,9 @@ _database_url = env_str("DATABASE_URL")
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 4)
 
 
-def _postgres(url: str) -> dict:
+def _postgres(url: str) -> dict[str, Any]:
     pooled = env_bool("DB_POOL", default=PEERPATH_ENV != "test")
-    database = dj_database_url.parse(url, conn_max_age=0 if pooled else env_int("DB_CONN_MAX_AGE", 0))
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0 if pooled else env_int("DB_CONN_MAX_AGE", 0)))
     if pooled and database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),

@@ -63,7 +63,7 @@ def peer_home_for(peer: Any) -> PeerHome:
     not_seen = sorted((m for m in caseload if _not_seen_since(m, cutoff)),
                       key=lambda m: (m.last_contact_at is not None, m.last_contact_at or cutoff))[:HOME_LIST_LIMIT]
     overdue_contacts = sorted((m for m in caseload if m.next_contact_on is not None and m.next_contact_on < today),
-                              key=lambda m: m.next_contact_on)[:HOME_LIST_LIMIT]
+                              key=lambda m: m.next_contact_on or today)[:HOME_LIST_LIMIT]
     overdue_steps: list[GoalStep] = []
     plans_due_review: list[RecoveryPlan] = []
     if clients:

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
     path("healthz/session", views.healthz_session, name="healthz_session"),
     path("audit/", views.audit_search, name="audit_search"),
     path("favicon.ico", pwa.favicon, name="favicon"),

@@ -44,6 +44,12 @@ def healthz(request: AuthedRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@public
+def healthz_live(request: AuthedRequest) -> HttpResponse:
+    """Liveness only (no database): the trivial floor benchmarks compare pages against."""
+    return JsonResponse({"status": "ok"})
+
+
 @allow(ALL_ROLES)
 def healthz_session(request: AuthedRequest) -> HttpResponse:
     """The signed-in floor: session, user and the middleware every page runs, nothing else.

@@ -10,7 +10,7 @@ speaks HTTP/1.1 and ASGI. Settings come from the environment:
     DB_POOL_MAX_SIZE  PostgreSQL connections per worker (config/settings.py; default 4)
 
 In production it refuses to start without SECRET_KEY, ALLOWED_HOSTS and a PostgreSQL DATABASE_URL,
-and collects static files (served by whitenoise) before the workers start.
+and on a first start collects static files (served by whitenoise) before the workers start.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from peerpath.lib.env import env_int, env_str
 
@@ -68,6 +69,7 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--max-requests", type=int, default=env_int("PEERPATH_MAX_REQUESTS", 10_000),
                         help="recycle a worker after this many requests (0: never)")
     parser.add_argument("--no-access-log", action="store_true", help="benchmarks: do not log every request")
+    parser.add_argument("--collectstatic", action="store_true", help="collect static files even if some are there")
     parser.add_argument("--no-collectstatic", action="store_true")
     options = parser.parse_args(argv)
     if options.workers < 1:
@@ -84,7 +86,11 @@ def serve(argv: list[str]) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.IS_PRODUCTION and not options.no_collectstatic:
+    # Compressing every static file takes ~20 s of CPU: done here on a first start (empty
+    # STATIC_ROOT) or with --collectstatic; a release runs `peerpath collectstatic` beside migrate.
+    static_root = Path(settings.STATIC_ROOT)
+    first_start = not any(static_root.iterdir()) if static_root.exists() else True
+    if settings.IS_PRODUCTION and not options.no_collectstatic and (first_start or options.collectstatic):
         call_command("collectstatic", interactive=False, verbosity=0)
     args = gunicorn_argv(bind=options.bind, workers=options.workers, timeout=options.timeout,
                          max_requests=options.max_requests)

@@ -6,6 +6,7 @@ ALL = {"peer", "supervisor", "clinician", "leader", "evaluator", "admin"}
 ROUTES = [
     Route("core:home", allowed=ALL, ok=frozenset({302})),
     Route("core:healthz", allowed=ALL, public=True),
+    Route("core:healthz_live", allowed=ALL, public=True),
     Route("core:healthz_session", allowed=ALL),
     Route("core:audit_search", allowed={"admin"}),
     Route("core:favicon", allowed=ALL, public=True),

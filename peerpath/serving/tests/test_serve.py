@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import socket
@@ -82,7 +83,8 @@ def test_serve_answers_health_and_a_signed_in_page_then_stops(server_env):
                 time.sleep(0.5)
         else:
             pytest.fail("peerpath serve did not start")
-        assert (status, body) == (200, b'{"status": "ok"}')
+        assert (status, json.loads(body)["status"]) == (200, "ok")
+        assert _get(port, "/healthz/live") == (200, b'{"status": "ok"}')
         assert _get(port, "/healthz/session", cookie) == (200, f'{{"status": "ok", "user": {peer_id}}}'.encode())
         status, page = _get(port, "/care/", cookie)
         assert status == 200

@@ -27,9 +27,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         available = sorted(p.stem for p in BENCH_DIR.glob("*.py") if not p.stem.startswith("_"))
         names = available if options["name"] == "all" else [options["name"]]
+        invalid = []
         for name in names:
             if name not in available:
                 raise CommandError(f"No benchmark {name!r}; choose from {', '.join(available)} or all")
             self.stdout.write(f"== bench {name}")
             module = runpy.run_path(str(BENCH_DIR / f"{name}.py"), run_name="peerpath_bench")
-            module["main"](options["rest"])
+            try:
+                module["main"](options["rest"])
+            except SystemExit as stop:  # a benchmark whose validity failed: run the others, fail at the end
+                if stop.code not in (None, 0):
+                    self.stderr.write(f"bench {name}: {stop.code if isinstance(stop.code, str) else 'invalid'}")
+                    invalid.append(name)
+        if invalid:
+            raise CommandError(f"invalid benchmark results: {', '.join(invalid)} (see the validity section of each result file)")
