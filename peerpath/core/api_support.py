@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: bearer-token auth and structured errors.
 
 Every error body has the same shape, so clients can show the field and the reason:
-``{"detail": "...", "errors": [{"field": "duration_minutes", "reason": "..."}]}``.
+``{"detail": "...", "code": "...", "errors": [{"field": "duration_minutes", "reason": "...", "code": "..."}]}``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
@@ -32,12 +33,14 @@ logger = logging.getLogger("peerpath.api")
 class FieldError(Schema):
     field: str
     reason: str
+    code: str = "invalid"
 
 
 class ErrorOut(Schema):
-    """The body of every 4xx answer."""
+    """The body of every 4xx answer; ``code`` is a stable machine-readable word."""
 
     detail: str
+    code: str = "invalid"
     errors: list[FieldError]
 
 
@@ -49,22 +52,39 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; the token acts as its staff member."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from peerpath.accounts.models import ApiToken
+        ApiToken = apps.get_model("accounts", "ApiToken")  # core imports no domain app  # noqa: N806
 
         now = timezone.now()
         api_token = (
             ApiToken.objects.select_related("staff", "staff__organisation")
             .filter(key_hash=hash_token(token), is_active=True, staff__is_active=True)
+            .exclude(staff__role="system")  # the system account never uses the API
             .first()
         )
         if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
             return None
+        from peerpath.accounts.mfa import mfa_missing
+
+        if mfa_missing(api_token.staff):
+            # The same rule as the pages: a token minted before the organisation required
+            # two-factor stops working until its owner has set up an authenticator.
+            raise MfaRequired()
         if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_INTERVAL:
             # Touch at most every few minutes: a hot row written on every request would serialise load.
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.staff
         set_origin(origin_from_meta(request.META, request.path))
         return api_token.staff
+
+
+class MfaRequired(HttpError):
+    """Refused until the token's owner has set up two-factor sign-in."""
+
+    reason = "mfa_required"
+    message = "Two-factor sign-in is required: set up an authenticator app in the web app, then use a new token."
+
+    def __init__(self) -> None:
+        super().__init__(403, self.message)
 
 
 def _field_from_loc(loc: list[Any]) -> str:
@@ -80,8 +100,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ServiceError)
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        errors = [{"field": exc.field or "body", "reason": exc.reason}]
-        return api.create_response(request, {"detail": exc.reason, "errors": errors}, status=400)
+        errors = [{"field": exc.field or "body", "reason": exc.reason, "code": exc.code}]
+        return api.create_response(request, {"detail": exc.reason, "code": exc.code, "errors": errors}, status=400)
 
     @api.exception_handler(NotAllowed)
     def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
@@ -94,6 +114,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(request, {"detail": "Authentication required: send Authorization: Bearer <token>.", "errors": []}, status=401)
+
+    @api.exception_handler(MfaRequired)
+    def mfa_required(request: HttpRequest, exc: MfaRequired) -> HttpResponse:
+        errors = [{"field": "authorization", "reason": exc.reason}]
+        return api.create_response(request, {"detail": exc.message, "errors": errors}, status=403)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from peerpath.core.access import ALL_ROLES, AuthedRequest, allow, public
 from peerpath.core.choices import Role
 from peerpath.core.forms import AuditSearchForm
+from peerpath.core.policies import READ_AUDIT_TRAIL
 from peerpath.core.selectors import audit_events_search
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,14 @@ def healthz(request: AuthedRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@allow({Role.ADMIN})
+@allow(ALL_ROLES)
+def healthz_session(request: AuthedRequest) -> HttpResponse:
+    """The signed-in floor: session, user and the middleware every page runs, nothing else.
+    Benchmarks measure pages against it (issue 11); it reveals only the caller's own id."""
+    return JsonResponse({"status": "ok", "user": request.user.pk})
+
+
+@allow(READ_AUDIT_TRAIL)
 def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, user=request.user)
     client_id = actor_id = None

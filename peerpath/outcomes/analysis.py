@@ -26,11 +26,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
 
-GROUPS = ("peer", "comparison")
+from peerpath.core import disclosure
+from peerpath.outcomes.survival import AT_RISK_TIMES, GROUPS, HORIZONS, km_analysis  # noqa: F401 - re-exported
+
 PERIODS = ("pre", "post")
-HORIZONS = (30, 90, 365)
-AT_RISK_TIMES = (0, 30, 90, 180, 365)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "km": ("client_id", "group", "time_days", "event"),
@@ -170,7 +172,7 @@ def canonical_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _count(n: int, min_cell: int) -> int | None:
     """A count of people, or None when 1..min_cell-1 (a small cell that could identify someone)."""
-    return None if 0 < n < min_cell else int(n)
+    return disclosure.count(n, min_cell)
 
 
 def _p(value: float | None) -> float | None:
@@ -186,78 +188,6 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return round(float(value), digits)
 
 
-# ---------------------------------------------------------------- time to re-admission
-
-def _step_at(series: pd.Series, t: float) -> float:
-    index = series.index[series.index <= t]
-    return float(series.loc[index[-1]]) if len(index) else 1.0
-
-
-def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
-    """Kaplan–Meier time to first re-admission per group with 95% CI and numbers at risk, the
-    proportion re-admitted at 30/90/365 days, and a log-rank test peer vs comparison (lifelines)."""
-    from lifelines import KaplanMeierFitter
-    from lifelines.statistics import logrank_test
-
-    groups: dict[str, Any] = {}
-    fitted: dict[str, pd.DataFrame] = {}
-    for group in GROUPS:
-        part = frame[frame["group"] == group]
-        n = len(part)
-        entry: dict[str, Any] = {"n": _count(n, min_cell), "suppressed": n < min_cell}
-        groups[group] = entry
-        if n < min_cell:
-            continue
-        fitted[group] = part
-        kmf = KaplanMeierFitter().fit(part["time_days"], part["event"], label=group)
-        survival = kmf.survival_function_[group]
-        ci = kmf.confidence_interval_survival_function_
-        lower, upper = ci.iloc[:, 0], ci.iloc[:, 1]
-        times, events = part["time_days"].to_numpy(float), part["event"].to_numpy()
-        ordered = np.sort(times)
-
-        def at_risk_at(t: float, ordered: np.ndarray = ordered) -> int:  # people with time >= t
-            return int(len(ordered) - np.searchsorted(ordered, t, side="left"))
-
-        entry["events"] = _count(int(events.sum()), min_cell)
-        entry["median_days"] = _round(kmf.median_survival_time_, 1)
-        entry["at_risk"] = {int(t): _count(at_risk_at(t), min_cell) for t in AT_RISK_TIMES}
-        entry["horizons"] = {}
-        for horizon in HORIZONS:
-            readmitted = int(((events == 1) & (times <= horizon)).sum())
-            eligible = at_risk_at(horizon) + readmitted - int(((events == 1) & (times == horizon)).sum())
-            small = eligible < min_cell or 0 < readmitted < min_cell
-            enough_at_risk = at_risk_at(horizon) >= min_cell
-            entry["horizons"][str(horizon)] = {
-                "eligible": _count(eligible, min_cell),
-                "readmitted": _count(readmitted, min_cell),
-                "crude_rate": None if small or not eligible else _round(readmitted / eligible),
-                "km_readmitted": _round(1 - _step_at(survival, horizon)) if enough_at_risk else None,
-                "km_ci": ([_round(1 - _step_at(upper, horizon)), _round(1 - _step_at(lower, horizon))]
-                          if enough_at_risk else None),
-            }
-        # The curve for the chart: stop where fewer than min_cell people remain at risk.
-        timeline = survival.index.to_numpy(float)
-        risk = len(ordered) - np.searchsorted(ordered, timeline, side="left")
-        keep = int(np.argmax(risk < min_cell)) if (risk < min_cell).any() else len(timeline)
-        curve = [[float(t), _round(s_), _round(lo), _round(hi)] for t, s_, lo, hi in zip(
-            timeline[:keep], survival.to_numpy()[:keep], lower.to_numpy()[:keep], upper.to_numpy()[:keep], strict=True)]
-        entry["curve"] = curve
-    result: dict[str, Any] = {
-        "method": "Kaplan–Meier estimate of time to first re-admission after the index date (lifelines "
-                  "KaplanMeierFitter, 95% CI by the exponential Greenwood formula); log-rank test "
-                  "(lifelines logrank_test). Crude rate at t = re-admitted by t / (re-admitted by t or followed "
-                  "at least t days).",
-        "groups": groups,
-        "logrank": None,
-    }
-    if len(fitted) == 2:
-        peer, comparison = fitted["peer"], fitted["comparison"]
-        test = logrank_test(peer["time_days"], comparison["time_days"], peer["event"], comparison["event"])
-        result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _p(test.p_value), "df": 1}
-    return result
-
-
 # ---------------------------------------------------------------- pre/post change
 
 def measure_key(measure: str) -> str:
@@ -267,8 +197,6 @@ def measure_key(measure: str) -> str:
 def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     """Per measure and group: mean change post − pre with a 95% CI (scipy paired t), Cohen's d_z, and the
     share reliably improved / deteriorated by the Jacobson–Truax reliable change index."""
-    from scipy import stats
-
     results = []
     complete = canonical_order(frame.dropna(subset=["pre", "post"]), ["client_id", "measure"])
     for measure in sorted(complete["measure"].unique()):
@@ -330,8 +258,6 @@ def reliable_change_sdiff(sd_pre: float, reliability: float) -> float:
 def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     """OLS ``outcome ~ peer + post + peer:post`` with standard errors clustered by client (statsmodels);
     the interaction is the difference-in-differences estimate."""
-    import statsmodels.api as sm
-
     frame = canonical_order(frame, ["client_id", "period"])
     treated = frame["group"].to_numpy() == "peer"
     post = frame["period"].to_numpy() == "post"
@@ -383,8 +309,6 @@ def cost_analysis(
     [comparison's change in annual cost − peer group's change in annual cost] − peer hours per year × hourly cost,
     where annual cost = inpatient days × day cost + emergency visits × visit cost. 95% interval by a
     percentile bootstrap of clients within each group (scipy.stats.bootstrap)."""
-    from scipy import stats
-
     params = {"inpatient_day_cost": inpatient_day_cost, "ed_visit_cost": ed_visit_cost, "peer_hour_cost": peer_hour_cost}
     data = canonical_order(frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)], ["client_id"])
     per_client = {}

@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from peerpath.care.models import Encounter, EncounterAttendance
+from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
@@ -29,9 +31,8 @@ from peerpath.outcomes import analysis
 from peerpath.outcomes.choices import EventKind
 from peerpath.outcomes.models import ComparisonEnrolment, ImportRun, ServiceEvent
 
-# A client whose peer support ended within this many days of starting counts as not engaged
-# ("closed early") and joins the comparison group (from their referral date).
-MIN_ENGAGED_DAYS = 30
+# Clients followed for fewer days after the index date are left out of the before/after comparisons.
+MIN_FOLLOWED_DAYS = 30
 WINDOW_DAYS = 365
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -140,17 +141,50 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.DataFrame:
-    """One row per client in the cohort: ``client_id, group, index_date``.
+def _local_days(rows: list[tuple]) -> tuple[tuple, np.ndarray]:
+    """(client_id, timestamp) rows → (client ids, the timestamps' local dates as numpy days)."""
+    if not rows:
+        return (), np.array([], dtype="datetime64[D]")
+    ids, stamps = zip(*rows, strict=True)
+    if connection.vendor == "postgresql":
+        return ids, _days(stamps)
+    local = pd.to_datetime(list(stamps), utc=True, format="ISO8601").tz_convert(timezone.get_current_timezone_name())
+    return ids, local.tz_localize(None).normalize().to_numpy().astype("datetime64[D]")
 
-    * peer: clients whose peer support (a match) is ongoing or lasted at least 30 days; index date =
-      the first such match's start.
-    * comparison (usual care): clients registered in the comparison group, and referred clients who
-      were never matched or whose peer support ended within 30 days; index date = registration date
-      or the first referral's date.
-    """
+
+def _referral_decisions(organisation_id: int) -> pd.DataFrame:
+    """Referrals closed or declined (the local date of the decision): candidate 'referred, not matched' dates."""
+    table = Referral._meta.db_table
+    statuses = [ReferralStatus.DECLINED, ReferralStatus.CLOSED]
+    if connection.vendor == "postgresql":  # the local date, computed in the database
+        rows = _fetch(
+            f"SELECT client_id, (COALESCE(status_changed_at, created_at) AT TIME ZONE %s)::date - DATE '1970-01-01' "  # noqa: S608
+            f"FROM {table} WHERE organisation_id = %s AND is_active AND status IN (%s, %s)",
+            [timezone.get_current_timezone_name(), organisation_id, *statuses])
+    else:
+        rows = _rows(Referral.objects.filter(organisation_id=organisation_id, is_active=True, status__in=statuses)
+                     .annotate(decided=Coalesce("status_changed_at", "created_at")).values_list("client_id", "decided"))
+    ids, days = _local_days(rows)
+    return pd.DataFrame({"client_id": np.array(ids, dtype="int64"), "decided_on": days.astype("datetime64[ns]")})
+
+
+def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.DataFrame:
+    """One row per client in the cohort: ``client_id, group, index_date`` (and ``dob``).
+
+    The group is fixed at the index date from what was known then (intention to treat), and follow-up
+    starts at the index date for both groups:
+
+    * peer: the client's first match; index date = its start. Whatever happens later (an early end, a
+      re-admission) does not move the client to the other group.
+    * comparison (usual care): clients registered as usual care (index = registration date), and referred
+      clients whose referral was declined or closed before any match (index = the date of that decision).
+
+    A client's first decision wins. Time spent waiting for a match (referral open, no match yet) belongs
+    to neither group: follow-up starts when the decision is made (a per-person landmark at the decision),
+    so waiting is never counted as peer time (no immortal time) and events while waiting are baseline
+    history. A referred client still waiting today is in neither group."""
     empty = pd.DataFrame({"client_id": pd.Series(dtype="int64"), "group": pd.Series(dtype=object),
-                          "index_date": pd.Series(dtype="datetime64[ns]")})
+                          "index_date": pd.Series(dtype="datetime64[ns]"), "dob": pd.Series(dtype="datetime64[ns]")})
     clients = Client.objects.filter(organisation_id=organisation_id, is_active=True)
     if cohort.team_id:
         clients = clients.filter(team_id=cohort.team_id)
@@ -166,46 +200,23 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
     values = np.array(client_rows, dtype="float64").reshape(-1, 2)
     frame = pd.DataFrame({"dob": _days(values[:, 1])}, index=pd.Index(values[:, 0].astype("int64"), name="client_id"))
 
-    match_rows = _fetch(f"SELECT client_id, {_day_sql('started_on')}, {_day_sql('ended_on')} FROM {Match._meta.db_table} "  # noqa: S608
+    match_rows = _fetch(f"SELECT client_id, {_day_sql('started_on')} FROM {Match._meta.db_table} "  # noqa: S608
                         "WHERE organisation_id = %s", [organisation_id])
-    if match_rows:
-        values = np.array(match_rows, dtype="float64").reshape(-1, 3)
-        m_ids, started, ended = values[:, 0].astype("int64"), _days(values[:, 1]), _days(values[:, 2])
-        engaged = np.isnat(ended) | ((ended - started).astype("timedelta64[D]").astype("float") >= MIN_ENGAGED_DAYS)
-        matches = pd.DataFrame({"client_id": m_ids, "started_on": started})[engaged]
-        frame = frame.join(matches.groupby("client_id")["started_on"].min().rename("peer_index"))
-    else:
-        frame["peer_index"] = pd.NaT
-    tz = timezone.get_current_timezone_name()
-    if connection.vendor == "postgresql":  # the local date of the first referral, computed in the database
-        referral_rows = _fetch(
-            f"SELECT client_id, min((created_at AT TIME ZONE %s)::date) - DATE '1970-01-01' FROM {Referral._meta.db_table} "  # noqa: S608
-            "WHERE organisation_id = %s AND is_active GROUP BY client_id", [tz, organisation_id])
-    else:
-        referral_rows = _rows(Referral.objects.filter(organisation_id=organisation_id, is_active=True)
-                              .values("client_id").annotate(first=Min("created_at")).values_list("client_id", "first"))
-    if referral_rows:
-        r_ids, r_first = zip(*referral_rows, strict=True)
-        if connection.vendor == "postgresql":
-            first_days = _days(r_first)
-        else:
-            local = pd.to_datetime(list(r_first), utc=True, format="ISO8601").tz_convert(tz)
-            first_days = local.tz_localize(None).normalize().to_numpy().astype("datetime64[D]")
-        frame = frame.join(pd.Series(first_days, index=pd.Index(r_ids, name="client_id"), name="referral_index"))
-    else:
-        frame["referral_index"] = pd.NaT
+    values = np.array(match_rows, dtype="float64").reshape(-1, 2)
+    matches = pd.DataFrame({"client_id": values[:, 0].astype("int64"), "started_on": _days(values[:, 1]).astype("datetime64[ns]")})
+    frame = frame.join(matches.groupby("client_id")["started_on"].min().rename("peer_index"))
     enrol_rows = _fetch(f"SELECT client_id, {_day_sql('index_date')} FROM {ComparisonEnrolment._meta.db_table} "  # noqa: S608
                         "WHERE organisation_id = %s AND is_active", [organisation_id])
-    if enrol_rows:
-        e_ids, e_dates = zip(*enrol_rows, strict=True)
-        frame = frame.join(pd.Series(_days(e_dates), index=pd.Index(e_ids, name="client_id"), name="enrol_index"))
-    else:
-        frame["enrol_index"] = pd.NaT
+    values = np.array(enrol_rows, dtype="float64").reshape(-1, 2)
+    frame = frame.join(pd.Series(_days(values[:, 1]).astype("datetime64[ns]"),
+                                 index=pd.Index(values[:, 0].astype("int64"), name="client_id"), name="enrol_index"))
+    decisions = _referral_decisions(organisation_id).merge(frame["peer_index"].reset_index(), on="client_id")
+    # A referral decided after the first match started was not a 'no match' decision.
+    unmatched = decisions[decisions["peer_index"].isna() | (decisions["decided_on"] < decisions["peer_index"])]
+    frame = frame.join(unmatched.groupby("client_id")["decided_on"].min().rename("referral_index"))
     peer_index = pd.to_datetime(frame["peer_index"])
-    enrol_index = pd.to_datetime(frame["enrol_index"])
-    referral_index = pd.to_datetime(frame["referral_index"])
-    is_peer = peer_index.notna()
-    comparison_index = enrol_index.fillna(referral_index)
+    comparison_index = pd.concat([pd.to_datetime(frame["enrol_index"]), pd.to_datetime(frame["referral_index"])], axis=1).min(axis=1)
+    is_peer = peer_index.notna() & ~(comparison_index < peer_index)
     frame["group"] = np.where(is_peer, "peer", np.where(comparison_index.notna(), "comparison", None))
     frame["index_date"] = peer_index.where(is_peer, comparison_index)
     frame = frame[frame["group"].notna() & (frame["index_date"] <= pd.Timestamp(today))]
@@ -213,8 +224,8 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         frame = frame[frame["index_date"] >= pd.Timestamp(cohort.start)]
     if cohort.end:
         frame = frame[frame["index_date"] <= pd.Timestamp(cohort.end)]
+    dob = pd.to_datetime(frame["dob"])
     if cohort.age_min is not None or cohort.age_max is not None:
-        dob = pd.to_datetime(frame["dob"])
         age = (frame["index_date"] - dob).dt.days / 365.25
         keep = dob.notna()
         if cohort.age_min is not None:
@@ -222,7 +233,8 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         if cohort.age_max is not None:
             keep &= age < cohort.age_max + 1
         frame = frame[keep]
-    return frame.reset_index()[["client_id", "group", "index_date"]].astype({"index_date": "datetime64[ns]"})
+    out = frame.reset_index()[["client_id", "group", "index_date", "dob"]]
+    return out.astype({"index_date": "datetime64[ns]", "dob": "datetime64[ns]"})
 
 
 def _events(organisation_id: int) -> pd.DataFrame:
@@ -333,7 +345,7 @@ def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple
     ed_counts = ed.groupby("client_id")[["pre", "post"]].sum()
     window = window.join(inpatient).join(ed_counts)
     window = window.fillna({"days_pre": 0.0, "days_post": 0.0, "pre": 0, "post": 0})
-    followed = window[window["post_days"] >= MIN_ENGAGED_DAYS]
+    followed = window[window["post_days"] >= MIN_FOLLOWED_DAYS]
 
     did_rows = pd.concat([
         pd.DataFrame({"client_id": followed["client_code"], "group": followed["group"], "period": "pre",

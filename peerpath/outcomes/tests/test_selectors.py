@@ -20,7 +20,8 @@ def test_cohort_groups_and_index_dates(world):
     declined = ClientFactory(team=org.team)
     ReferralFactory(client=declined, referred_by=org.users["clinician"], status="declined")
     # A timestamp without microseconds beside ones with them (the demo data has both).
-    Referral.objects.filter(client=declined).update(created_at=dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC))
+    Referral.objects.filter(client=declined).update(created_at=dt.datetime(2025, 12, 1, 9, 0, tzinfo=dt.UTC),
+                                                    status_changed_at=dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC))
     short = ClientFactory(team=org.team)
     ReferralFactory(client=short, referred_by=org.users["clinician"], status="closed")
     MatchFactory(client=short, peer=org.users["peer"], started_on=today - dt.timedelta(days=100),
@@ -31,10 +32,10 @@ def test_cohort_groups_and_index_dates(world):
     groups = dict(zip(members["client_id"], members["group"], strict=True))
     assert groups[cohorts["peer"][0].pk] == "peer"
     assert groups[cohorts["comparison"][0].pk] == "comparison"
-    assert groups[declined.pk] == "comparison"  # referred, never matched
+    assert groups[declined.pk] == "comparison"  # referred, declined before any match
     index = dict(zip(members["client_id"], members["index_date"], strict=True))
-    assert index[declined.pk].date() == dt.date(2026, 1, 1)
-    assert groups[short.pk] == "comparison"  # peer support ended within 30 days
+    assert index[declined.pk].date() == dt.date(2026, 1, 1)  # from the decision, not the referral
+    assert groups[short.pk] == "peer"  # intention to treat: an early end does not change the group
     assert groups[org.client.pk] == "peer"  # the fixture's ongoing match
     assert future.pk not in groups  # starts in the future
     assert org.unmatched_client.pk not in groups  # never referred: not in any group
