@@ -17,6 +17,7 @@ ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/s
 # The answers the shared error handlers (peerpath.core.api_support) can give to any operation.
 STANDARD_ERRORS = {
     "401": "Missing, expired or revoked token.",
+    "403": "Not allowed for this person.",
     "409": "A database rule refused the write (usually the same change made at the same time).",
     "413": "The request body is over the size limit.",
     "422": "Invalid input: the errors name each field.",

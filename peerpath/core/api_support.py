@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -105,6 +105,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NotAllowed)
     def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return api.create_response(request, {"detail": "You do not have permission to do this.", "errors": []}, status=403)
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # Django's own refusals (e.g. allauth when it cannot tell the client's address): still a structured 403.
         return api.create_response(request, {"detail": "You do not have permission to do this.", "errors": []}, status=403)
 
     @api.exception_handler(Http404)

@@ -102,6 +102,14 @@ def test_an_unexpected_error_is_a_json_500_and_logged(world, monkeypatch, caplog
     assert "boom" in caplog.text
 
 
+def test_a_refusal_from_django_itself_is_a_json_403(world):
+    """allauth refuses a sign-in when it cannot tell the client's address (PermissionDenied): not a 500."""
+    response = DjangoClient().post("/api/v1/auth/token", json.dumps({"username": "nobody", "password": "x" * 12}),
+                                   content_type="application/json", REMOTE_ADDR="")
+    assert response.status_code in {401, 403}
+    assert "detail" in response.json()
+
+
 def _walk(node, path=""):
     if isinstance(node, dict):
         yield path, node
