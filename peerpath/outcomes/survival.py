@@ -75,9 +75,11 @@ def _cells(part: pd.DataFrame) -> tuple[dict[str, int], list[tuple[str, ...]], l
             cells[f"excluded_{h}"] = n - cells[f"eligible_{h}"]
             relations += [(f"eligible_{h}", f"readmitted_{h}", f"not_readmitted_{h}"), ("n", f"eligible_{h}", f"excluded_{h}")]
             shown += [f"eligible_{h}", f"readmitted_{h}", f"excluded_{h}"]
-            if h in AT_RISK_TIMES:  # the eligible not re-admitted by h are those at risk at h, bar events on day h
-                cells[f"events_on_{h}"] = cells[f"at_risk_{h}"] - cells[f"not_readmitted_{h}"]
-                relations.append((f"at_risk_{h}", f"not_readmitted_{h}", f"events_on_{h}"))
+            if h in AT_RISK_TIMES:
+                # Those at risk at h are (nearly: bar re-admissions on day h) the eligible not re-admitted by h, so
+                # a reader treats these as identities too; protect them as such (conservative).
+                relations += [(f"eligible_{h}", f"readmitted_{h}", f"at_risk_{h}"),
+                              ("n", f"readmitted_{h}", f"at_risk_{h}", f"excluded_{h}")]
     return cells, relations, shown
 
 
@@ -92,7 +94,7 @@ def _group(part: pd.DataFrame, group: str, min_cell: int) -> tuple[dict[str, Any
                                     min_cell, checkpoints=HORIZONS)
     kept = set(keep)
     cells, relations, shown = _cells(part)
-    safe = disclosure.protect(cells, relations, min_cell, shown=shown)
+    safe = disclosure.protect(cells, relations, min_cell, shown=shown, keep=["n"])
     median = kmf.median_survival_time_
     median_ci = median_survival_times(kmf.confidence_interval_).iloc[0].to_numpy(float)
     entry: dict[str, Any] = {

@@ -185,18 +185,20 @@ def evaluation_dataset(request: HttpRequest, kind: str) -> HttpResponse:
     if cohort is None:
         return render(request, "outcomes/dataset_refused.html", {"reason": _("Correct the cohort first.")}, status=400)
     datasets = selectors.build_datasets(organisation_id=request.user.organisation_id, cohort=cohort)  # type: ignore[union-attr]
-    if not selectors.dataset_allowed(datasets):
-        return render(request, "outcomes/dataset_refused.html", {"reason": _(
-            "Each group needs at least %(n)s people before row-level data can be downloaded.") % {"n": selectors.min_cell()}},
-            status=409)
+    frame, refusal = selectors.download_frame(request.user, datasets, kind, cost_parameters=costs)
+    if frame is None:
+        reason = (_("Each group needs at least %(n)s people before row-level data can be downloaded.") if refusal == "groups"
+                  else _("This file would show a count of fewer than %(n)s people that the page hides, so it cannot be "
+                         "downloaded for this cohort. Widen the cohort."))
+        return render(request, "outcomes/dataset_refused.html", {"reason": reason % {"n": selectors.min_cell()}}, status=409)
     audit_record(actor=request.user, action=AuditAction.EXPORT, target_type="outcomes.dataset",
-                           detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(datasets[kind]))})
+                 detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(frame))})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    frame = selectors.export_order(datasets[kind])
-    writer.writerow(analysis.COLUMNS[kind])
-    for row in frame[list(analysis.COLUMNS[kind])].itertuples(index=False):
-        writer.writerow([_safe_cell(v) for v in row])
+    columns = [c for c in (*analysis.COLUMNS[kind], *analysis.OPTIONAL_COLUMNS.get(kind, ())) if c in frame.columns]
+    writer.writerow(columns)
+    for row in frame[columns].itertuples(index=False):
+        writer.writerow([_safe_cell("" if isinstance(v, float) and v != v else v) for v in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="peerpath-{kind}.csv"'
     return response
