@@ -93,19 +93,11 @@ def _attack_results(results: dict[str, Any]) -> list[str]:
         for t, s, *_rest in curve:
             if n and _small((1 - s) * n):
                 found.append(f"{group} (1 − S({t})) × n")
-    for m in (results.get("prepost") or {}).get("measures", []):
-        for key in ("n",):
-            if _small(m.get(key)):
-                found.append(f"prepost {m['measure']} {m['group']} n")
-    for cell in ((results.get("did") or {}).get("cells") or {}).values():
-        if _small(cell.get("n")):
-            found.append("did cell n")
-    for value in ((results.get("cost") or {}).get("n") or {}).values():
-        if _small(value):
-            found.append("cost n")
-    for value in (results.get("cohort") or {}).get("n", {}).values():
-        if _small(value):
-            found.append("cohort n")
+    found += [f"prepost {m['measure']} {m['group']} n" for m in (results.get("prepost") or {}).get("measures", [])
+              if _small(m.get("n"))]
+    found += ["did cell n" for cell in ((results.get("did") or {}).get("cells") or {}).values() if _small(cell.get("n"))]
+    found += ["cost n" for value in ((results.get("cost") or {}).get("n") or {}).values() if _small(value)]
+    found += ["cohort n" for value in (results.get("cohort") or {}).get("n", {}).values() if _small(value)]
     return found
 
 
