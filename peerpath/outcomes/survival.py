@@ -14,6 +14,7 @@ from lifelines.utils import median_survival_times
 from scipy import stats
 
 from peerpath.core import disclosure
+from peerpath.outcomes.adjusted import adjusted_analysis
 
 GROUPS = ("peer", "comparison")
 HORIZONS = (30, 90, 365)
@@ -149,7 +150,16 @@ def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
         fitted[group] = part
         groups[group], _kmf = _group(part, group, min_cell)
     result: dict[str, Any] = {"method": METHOD, "groups": groups, "logrank": None}
+    result["adjusted"] = None
     if len(fitted) == 2:
+        from_both = pd.concat([fitted["peer"], fitted["comparison"]])
+        adjusted = adjusted_analysis(from_both, min_cell=min_cell)
+        if adjusted and adjusted.get("estimable"):
+            for group, values in adjusted["weighted_km_readmitted"].items():  # only where the crude curve is shown
+                for h in values:
+                    if groups[group]["horizons"][h]["km_readmitted"] is None:
+                        values[h] = None
+        result["adjusted"] = adjusted
         peer, comparison = fitted["peer"], fitted["comparison"]
         test = logrank_test(peer["time_days"], comparison["time_days"], peer["event"], comparison["event"])
         result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _p(test.p_value), "df": 1}

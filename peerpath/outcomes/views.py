@@ -125,6 +125,17 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
              "at_risk": [(t, (km["groups"][g].get("at_risk") or {}).get(t)) for t in analysis.AT_RISK_TIMES]}
             for g in analysis.GROUPS
         ]
+        adjusted = km.get("adjusted")
+        if adjusted and adjusted.get("estimable"):
+            names = {"age": _("Age at index (years)"), "prior_admissions": _("Admissions in the year before"),
+                     "prior_inpatient_days": _("Inpatient days in the year before"),
+                     "prior_ed_visits": _("Emergency visits in the year before")}
+            out["balance"] = [{"label": names.get(c["covariate"], c["covariate"]), "crude": c, "weighted": w}
+                              for c, w in zip(adjusted["balance_crude"], adjusted["balance_weighted"], strict=True)]
+            out["adjusted_crude"] = [[km["groups"][g]["horizons"][str(h)]["km_readmitted"] for g in analysis.GROUPS]
+                                     for h in analysis.HORIZONS]
+            out["adjusted_weighted"] = [[adjusted["weighted_km_readmitted"][g][str(h)] for g in analysis.GROUPS]
+                                        for h in analysis.HORIZONS]
         out["at_risk_times"] = analysis.AT_RISK_TIMES
         out["horizons"] = analysis.HORIZONS
     if did:
