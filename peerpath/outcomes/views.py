@@ -4,11 +4,12 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,6 +105,15 @@ def _cohort_and_costs(request: HttpRequest) -> tuple[CohortForm, selectors.Cohor
     return form, cohort, costs
 
 
+def _measure_names() -> dict[str, str]:
+    """Instrument names by code (PHQ-9 rather than ``phq9``), in the reader's language where translated."""
+    from peerpath.measures.models import Instrument
+
+    spanish = translation.get_language() == "es"
+    return {code: (name_es if spanish and name_es else name)
+            for code, name, name_es in Instrument.objects.filter(organisation__isnull=True).values_list("code", "name", "name_es")}
+
+
 GROUP_LABELS = {"peer": "Peer support", "comparison": "Comparison (usual care)"}
 
 
@@ -145,10 +155,13 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
             [_("Before"), _("After")],
             {g: [cells[f"{g}_pre"]["mean"], cells[f"{g}_post"]["mean"]] for g in analysis.GROUPS}, labels)
         out["did_rows"] = [{"label": labels[g], "pre": cells[f"{g}_pre"], "post": cells[f"{g}_post"]} for g in analysis.GROUPS]
+    out["currency"] = getattr(settings, "PEERPATH_CURRENCY", "")
     prepost = results.get("prepost")
     if prepost:
+        names = _measure_names()
         for entry in prepost["measures"]:
             entry["label"] = labels[entry["group"]]
+            entry["measure_name"] = names.get(entry["measure"], entry["measure"])
     return out
 
 
