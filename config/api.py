@@ -1,5 +1,7 @@
 """The JSON API at /api/v1/: every route requires a bearer token unless it says otherwise."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from peerpath.accounts.api import router as accounts_router
@@ -11,7 +13,33 @@ from peerpath.measures.api import router as measures_router
 from peerpath.outcomes.api import router as outcomes_router
 from peerpath.workforce.api import router as workforce_router
 
-api = NinjaAPI(
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+# The answers the shared error handlers (peerpath.core.api_support) can give to any operation.
+STANDARD_ERRORS = {
+    "401": "Missing, expired or revoked token.",
+    "409": "A database rule refused the write (usually the same change made at the same time).",
+    "413": "The request body is over the size limit.",
+    "422": "Invalid input: the errors name each field.",
+}
+
+
+class PeerpathApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Document the structured errors every operation can answer, as well as its own."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in STANDARD_ERRORS.items():
+                    if status == "413" and method == "get":
+                        continue
+                    if status == "401" and not operation.get("security"):
+                        continue
+                    responses.setdefault(status, {"description": description, **ERROR_REF})
+        return schema
+
+
+api = PeerpathApi(
     title="Peerpath API",
     version="1",
     urls_namespace="api",

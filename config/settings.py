@@ -24,8 +24,16 @@ IS_PRODUCTION = PEERPATH_ENV == "production"
 VAR_DIR = Path(env_str("PEERPATH_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
 
 
+MIN_SECRET_KEY_LENGTH = 50
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if key and IS_PRODUCTION and len(key) < MIN_SECRET_KEY_LENGTH:
+        # Sessions, password-reset links and the two-factor secrets' key all derive from it.
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters when PEERPATH_ENV=production"
+        )
     if key:
         return key
     if IS_PRODUCTION:
@@ -60,6 +68,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "django_q",
+    "ninja",  # serves /api/v1/docs assets from our own static files, not a CDN
     "peerpath.core",
     "peerpath.accounts",
     "peerpath.clients",
@@ -68,11 +77,14 @@ INSTALLED_APPS = [
     "peerpath.measures",
     "peerpath.outcomes",
     "peerpath.implementation",
+    "peerpath.interop",
     "peerpath.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "peerpath.core.api_support.ApiBodyLimitMiddleware",
+    "peerpath.core.csp.ContentSecurityPolicyMiddleware",
     "peerpath.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,11 +93,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peerpath.core.middleware.UserLanguageMiddleware",
+    "peerpath.core.timezones.OrganisationTimeZoneMiddleware",
     "peerpath.core.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "peerpath.core.idempotency.IdempotencyMiddleware",
     "peerpath.core.middleware.DenyByDefaultMiddleware",
 ]
 
@@ -111,24 +125,57 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------------------------
+# PostgreSQL connections come from a bounded psycopg pool in each worker process: at most
+# DB_POOL_MAX_SIZE per worker, so a server never opens more than workers x DB_POOL_MAX_SIZE
+# (persistent per-thread connections under ASGI ran PostgreSQL out of slots: issue 11). The pool
+# requires CONN_MAX_AGE=0. DB_POOL=false falls back to DB_CONN_MAX_AGE (the test suite's default).
 _database_url = env_str("DATABASE_URL")
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 4)
+
+
+def _postgres(url: str) -> dict:
+    pooled = env_bool("DB_POOL", default=PEERPATH_ENV != "test")
+    database = dj_database_url.parse(url, conn_max_age=0 if pooled else env_int("DB_CONN_MAX_AGE", 0))
+    if pooled and database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 1),
+            "max_size": DB_POOL_MAX_SIZE,
+            # seconds a request waits for a free connection before it fails: requests queue here when
+            # more run at once than the pool holds (ASGI runs each request on its own thread)
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
+            "max_idle": 300,
+        }
+    return database
+
+
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": _postgres(_database_url)}
+    # Reporting reads (evaluation, integration, reports, exports) may go to a streaming replica;
+    # without DATABASE_REPLICA_URL there is no "reporting" alias and they read the primary.
+    # See peerpath/core/reporting.py and docs/operations.md.
+    _replica_url = env_str("DATABASE_REPLICA_URL")
+    if _replica_url:
+        DATABASES["reporting"] = {**_postgres(_replica_url), "TEST": {"MIRROR": "default"}}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH") or str(VAR_DIR / "peerpath.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
-                # WAL lets readers proceed while one writer writes.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
         }
     }
+# SQLite, however it is given (SQLITE_PATH or DATABASE_URL=sqlite:///...), always gets these:
+# IMMEDIATE avoids "database is locked" upgrades from read to write locks; the timeout lets a
+# second writer wait instead of failing; WAL lets readers proceed while one writer writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["OPTIONS"] = {**SQLITE_OPTIONS, **_db.get("OPTIONS", {})}
+DATABASE_ROUTERS = ["peerpath.core.reporting.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches (login lockout counters live here, so they must be shared by all processes) ---
@@ -165,12 +212,19 @@ LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "peerpath.accounts.adapters.ClosedSignupAdapter"
+MFA_ADAPTER = "peerpath.accounts.mfa.PeerpathMfaAdapter"
+MFA_FORMS = {"activate_totp": "peerpath.accounts.mfa.IdempotentActivateTOTPForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # Lockout: after 5 failed sign-ins for one username within 15 minutes further attempts are
-# refused, whatever the password (allauth's rate limits, kept in the shared cache).
+# refused, whatever the password; 30 failures from one address lock that address. The same
+# counters guard the web form, POST /api/v1/auth/token and /platform-admin/ (one flow), keyed
+# by username only (never the Host header). Wrong two-factor codes count the same way (allauth keys them per user).
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/15m/ip"}
+# Addresses of our own reverse proxies (the TLS proxy in docs/deployment.md); X-Forwarded-For
+# is believed only from these. Comma-separated IPs or networks.
+PEERPATH_TRUSTED_PROXIES = env_list("PEERPATH_TRUSTED_PROXIES")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Peerpath"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
@@ -210,6 +264,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "me
 MEDIA_URL = "/media/"  # never served publicly: uploads go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A JSON API body over this gets 413 before it is parsed (peerpath.core.api_support.ApiBodyLimitMiddleware).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 
 # --- email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -238,6 +294,11 @@ Q_CLUSTER = {
 PEERPATH_DEMO_PASSWORD = env_str("PEERPATH_DEMO_PASSWORD")
 PEERPATH_NOT_SEEN_DAYS = env_int("PEERPATH_NOT_SEEN_DAYS", 14)
 PEERPATH_MIN_CELL_SIZE = env_int("PEERPATH_MIN_CELL_SIZE", 11)
+# Live routes (server-sent events): how often a stream re-reads the database (ms) when no in-process
+# event woke it (another worker process wrote), and how long one stream stays open (s) before the
+# browser reconnects.
+PEERPATH_LIVE_POLL_MS = env_int("PEERPATH_LIVE_POLL_MS", 15000)
+PEERPATH_LIVE_STREAM_SECONDS = env_int("PEERPATH_LIVE_STREAM_SECONDS", 55)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,8 @@ from peerpath.accounts.models import ExperienceArea
 from peerpath.core.choices import Role
 from peerpath.core.models import Team
 
+PERSON_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.SYSTEM]
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("For example: phone app"))
@@ -31,7 +33,7 @@ class StaffCreateForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=PERSON_ROLE_CHOICES)
     teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Teams"))
     caseload_capacity = forms.IntegerField(label=_("Caseload capacity (peers)"), min_value=0, max_value=200, initial=20)
     password = forms.CharField(label=_("First password"), widget=forms.PasswordInput, help_text=_("At least 10 characters; ask them to change it."))
@@ -42,7 +44,7 @@ class StaffCreateForm(forms.Form):
 
 
 class StaffEditForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=PERSON_ROLE_CHOICES)
     teams = forms.ModelMultipleChoiceField(queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Teams"))
     caseload_capacity = forms.IntegerField(label=_("Caseload capacity (peers)"), min_value=0, max_value=200)
     is_active = forms.BooleanField(label=_("Account active"), required=False)

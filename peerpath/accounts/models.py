@@ -51,13 +51,22 @@ class StaffMember(AbstractUser):
 
 
 class TeamMembership(TimeStamped):
-    """A staff member's place on a team."""
+    """A staff member's place on a team, from ``created_at`` until ``ended_at``.
+
+    Memberships are deactivated (``is_active=False``, ``ended_at`` set), never deleted: who was on
+    which team when stays known. Re-joining a team starts a new membership row. "My teams" is
+    ``core.tenancy.active_team_ids`` (active team *and* active membership).
+    """
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["staff", "team"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "team"], condition=models.Q(is_active=True),
+                                    name="membership_unique_active"),
+        ]
 
 
 class ApiToken(TimeStamped):

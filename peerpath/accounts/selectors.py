@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from peerpath.accounts.models import ApiToken, PeerExperience, StaffMember
+from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember, TeamMembership
 from peerpath.core.choices import Role
+from peerpath.core.models import Team
+from peerpath.core.tenancy import active_team_ids, organisation_teams
 
 
 def own_experiences(*, actor: StaffMember) -> QuerySet[PeerExperience]:
@@ -39,12 +41,27 @@ def peers_in_organisation(*, user: Any) -> QuerySet[StaffMember]:
 
 
 def staff_in_organisation(*, user: Any) -> QuerySet[StaffMember]:
-    return StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True)
+    """The organisation's active people (its system account is not one of them)."""
+    return StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True).exclude(role=Role.SYSTEM)
 
 
 def all_staff_of_organisation(*, user: Any) -> QuerySet[StaffMember]:
     """Active and deactivated staff, for administrators."""
-    return StaffMember.objects.filter(organisation_id=user.organisation_id).order_by("-is_active", "last_name", "first_name")
+    return (StaffMember.objects.filter(organisation_id=user.organisation_id).exclude(role=Role.SYSTEM)
+            .order_by("-is_active", "last_name", "first_name"))
+
+
+def colleague_get(*, user: Any, staff_id: Any, field: str) -> StaffMember:
+    """A staff member of the user's organisation; another organisation's looks the same as nobody
+    (``ServiceError(code="not_found")`` on ``field``)."""
+    from peerpath.core.resolve import resolve
+
+    return resolve(StaffMember.objects.filter(organisation_id=user.organisation_id).exclude(role=Role.SYSTEM),
+                   staff_id, field=field)
+
+
+def experience_areas_by_code(codes: Any) -> QuerySet[ExperienceArea]:
+    return ExperienceArea.objects.filter(code__in=list(codes))
 
 
 def staff_get_for(*, user: Any, staff_id: int) -> StaffMember:
@@ -54,3 +71,15 @@ def staff_get_for(*, user: Any, staff_id: int) -> StaffMember:
     if staff is None:
         raise Http404("No such staff member.")
     return staff
+
+
+def teams_of(staff: Any) -> QuerySet[Team]:
+    """The staff member's active teams (active team and active membership)."""
+    return organisation_teams(staff.organisation_id).filter(pk__in=active_team_ids(staff))
+
+
+def staff_list_for(*, user: Any) -> QuerySet[StaffMember]:
+    """All staff with their active memberships (``active_memberships``), for the admin's list."""
+    current = TeamMembership.objects.filter(is_active=True, team__is_active=True).select_related("team")
+    return all_staff_of_organisation(user=user).prefetch_related(
+        Prefetch("memberships", queryset=current, to_attr="active_memberships"))

@@ -6,15 +6,18 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember
+from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, StaffMember, TeamMembership
+from peerpath.accounts.policies import MANAGE_ORGANISATION, MANAGE_STAFF, OWN_EXPERIENCE
+from peerpath.core.access import HUMAN_ROLES
 from peerpath.core.api_support import hash_token
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.exceptions import ServiceError
+from peerpath.core.tenancy import active_team_ids, forget_active_teams
 
 TOKEN_LIFETIME = timedelta(days=90)
 
@@ -49,28 +52,9 @@ def api_token_revoke(*, actor: StaffMember, token_id: int) -> None:
         audit_record(actor=actor, action=AuditAction.TOKEN, target=token, detail={"event": "revoked"})
 
 
-def api_token_from_credentials(*, username: str, password: str, otp_code: str = "", name: str = "API") -> tuple[ApiToken, str]:
-    """Exchange a username and password (and authenticator code when set up) for a token."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
-        raise ServiceError("Username or password is not correct.", field="password")
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None:
-        if not otp_code:
-            raise ServiceError("Enter the code from your authenticator app.", field="otp_code")
-        if not TOTP(totp).validate_code(otp_code):
-            raise ServiceError("That authenticator code is not valid.", field="otp_code")
-    elif user.organisation and user.organisation.require_mfa:
-        raise ServiceError("Your organisation requires two-factor sign-in: set it up in the web app first.", field="otp_code")
-    return api_token_create(actor=user, name=name)
-
-
 def language_set(*, actor: StaffMember, language: str) -> None:
     if language not in {"en", "es"}:
-        raise ServiceError("Choose English or Spanish.", field="language")
+        raise ServiceError(_("Choose English or Spanish."), field="language")
     actor.language = language
     actor.save(update_fields=["language"])
 
@@ -84,8 +68,7 @@ def peer_experience_save(
     private_note: str = "",
 ) -> PeerExperience:
     """Record or change one area of the actor's *own* lived experience."""
-    if actor.role != Role.PEER:
-        raise NotAllowed("Only peer support workers record lived experience.")
+    OWN_EXPERIENCE.check(actor)
     with transaction.atomic():
         experience, _created = PeerExperience.objects.update_or_create(
             owner=actor,
@@ -109,7 +92,7 @@ def peer_experience_remove(*, actor: StaffMember, experience_id: int) -> None:
     with transaction.atomic():
         experience = PeerExperience.objects.filter(pk=experience_id, owner=actor, is_active=True).first()
         if experience is None:
-            raise ServiceError("No such experience.", field="experience")
+            raise ServiceError(_("No such experience."), field="experience", code="not_found")
         experience.is_active = False
         experience.use_for_matching = False
         experience.share_with_clients = False
@@ -119,12 +102,18 @@ def peer_experience_remove(*, actor: StaffMember, experience_id: int) -> None:
 
 
 def staff_is_in_teams(staff: Any, team_ids: set[int]) -> bool:
-    return bool(team_ids & set(staff.teams.values_list("pk", flat=True)))
+    return bool(team_ids & set(active_team_ids(staff)))
 
 
-def _require_admin(actor: StaffMember) -> None:
-    if actor.role != Role.ADMIN:
-        raise NotAllowed("Only administrators manage staff accounts and organisation settings.")
+def memberships_replace(*, staff: StaffMember, teams: list[Any]) -> None:
+    """Make ``teams`` the staff member's active teams: memberships that end are deactivated (with
+    their end time), never deleted; a team joined (again) gets a new membership row."""
+    wanted = {team.pk for team in teams}
+    current = TeamMembership.objects.filter(staff=staff, is_active=True)
+    current.exclude(team_id__in=wanted).update(is_active=False, ended_at=timezone.now(), updated_at=timezone.now())
+    kept = set(current.filter(team_id__in=wanted).values_list("team_id", flat=True))
+    TeamMembership.objects.bulk_create([TeamMembership(staff=staff, team_id=pk) for pk in sorted(wanted - kept)])
+    forget_active_teams(staff)
 
 
 def staff_create(
@@ -135,16 +124,16 @@ def staff_create(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    _require_admin(actor)
+    MANAGE_STAFF.check(actor)
     username = (username or "").strip()
     if not username:
-        raise ServiceError("Choose a username.", field="username")
+        raise ServiceError(_("Choose a username."), field="username", code="required")
     if StaffMember.objects.filter(username__iexact=username).exists():
-        raise ServiceError("That username is taken.", field="username")
-    if role not in Role.values:
-        raise ServiceError("Choose a role.", field="role")
+        raise ServiceError(_("That username is taken."), field="username", code="conflict")
+    if role not in HUMAN_ROLES:
+        raise ServiceError(_("Choose a role."), field="role")
     if any(team.organisation_id != actor.organisation_id for team in teams):
-        raise ServiceError("Choose teams of your organisation.", field="teams")
+        raise ServiceError(_("Choose teams of your organisation."), field="teams", code="not_found")
     candidate = StaffMember(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(password, user=candidate)
@@ -155,33 +144,31 @@ def staff_create(
             username=username, password=password, first_name=first_name.strip(), last_name=last_name.strip(),
             email=email.strip(), role=role, organisation_id=actor.organisation_id, caseload_capacity=caseload_capacity,
         )
-        staff.teams.set(teams)
+        memberships_replace(staff=staff, teams=teams)
         audit_record(actor=actor, action=AuditAction.CREATE, target=staff, detail={"role": role, "teams": [t.pk for t in teams]})
     return staff
 
 
 def staff_update(*, actor: StaffMember, staff: StaffMember, role: str, teams: list[Any], is_active: bool, caseload_capacity: int) -> StaffMember:
-    _require_admin(actor)
-    if staff.organisation_id != actor.organisation_id:
-        raise NotAllowed("Staff of another organisation.")
-    if role not in Role.values:
-        raise ServiceError("Choose a role.", field="role")
+    MANAGE_STAFF.check(actor, staff)
+    if role not in HUMAN_ROLES:
+        raise ServiceError(_("Choose a role."), field="role")
     if staff.pk == actor.pk and (role != Role.ADMIN or not is_active):
-        raise ServiceError("You cannot remove your own administrator access.", field="role")
+        raise ServiceError(_("You cannot remove your own administrator access."), field="role", code="conflict")
     if any(team.organisation_id != actor.organisation_id for team in teams):
-        raise ServiceError("Choose teams of your organisation.", field="teams")
+        raise ServiceError(_("Choose teams of your organisation."), field="teams", code="not_found")
     with transaction.atomic():
-        before = {"role": staff.role, "is_active": staff.is_active, "teams": sorted(staff.teams.values_list("pk", flat=True))}
+        before = {"role": staff.role, "is_active": staff.is_active, "teams": sorted(active_team_ids(staff))}
         staff.role, staff.is_active, staff.caseload_capacity = role, is_active, caseload_capacity
         staff.save(update_fields=["role", "is_active", "caseload_capacity"])
-        staff.teams.set(teams)
+        memberships_replace(staff=staff, teams=teams)
         after = {"role": role, "is_active": is_active, "teams": sorted(t.pk for t in teams)}
         audit_record(actor=actor, action=AuditAction.UPDATE, target=staff, detail={"before": before, "after": after})
     return staff
 
 
 def organisation_settings_update(*, actor: StaffMember, require_mfa: bool, safety_protocol: str) -> Any:
-    _require_admin(actor)
+    MANAGE_ORGANISATION.check(actor)
     organisation = actor.organisation
     assert organisation is not None
     with transaction.atomic():

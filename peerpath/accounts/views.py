@@ -17,14 +17,14 @@ from peerpath.accounts.forms import (
     StaffCreateForm,
     StaffEditForm,
 )
-from peerpath.core.access import ALL_ROLES, AuthedRequest, allow
-from peerpath.core.choices import Role
+from peerpath.accounts.policies import MANAGE_ORGANISATION, MANAGE_STAFF, OWN_EXPERIENCE, SIGNED_IN
+from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
-from peerpath.core.models import Team
+from peerpath.core.tenancy import organisation_teams
 
 
-@allow(ALL_ROLES)
+@allow(SIGNED_IN)
 def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     new_secret = request.session.pop("new_api_token", None)
@@ -32,13 +32,13 @@ def profile(request: AuthedRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.own_api_tokens(actor=user),
         "new_secret": new_secret,
-        "teams": user.teams.filter(is_active=True),
+        "teams": selectors.teams_of(user),
     }
     return render(request, "accounts/profile.html", context)
 
 
 @require_POST
-@allow(ALL_ROLES)
+@allow(SIGNED_IN)
 def token_create(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
@@ -54,7 +54,7 @@ def token_create(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-@allow(ALL_ROLES)
+@allow(SIGNED_IN)
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     try:
         services.api_token_revoke(actor=request.user, token_id=token_id)
@@ -65,7 +65,7 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
 
 
 @require_POST
-@allow(ALL_ROLES)
+@allow(SIGNED_IN)
 def language(request: AuthedRequest) -> HttpResponse:
     try:
         services.language_set(actor=request.user, language=request.POST.get("language", ""))
@@ -77,7 +77,7 @@ def language(request: AuthedRequest) -> HttpResponse:
     return redirect(next_url)
 
 
-@allow({Role.PEER})
+@allow(OWN_EXPERIENCE)
 def my_experience(request: AuthedRequest) -> HttpResponse:
     form = PeerExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +90,7 @@ def my_experience(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-@allow({Role.PEER})
+@allow(OWN_EXPERIENCE)
 def my_experience_remove(request: AuthedRequest, experience_id: int) -> HttpResponse:
     try:
         services.peer_experience_remove(actor=request.user, experience_id=experience_id)
@@ -101,16 +101,16 @@ def my_experience_remove(request: AuthedRequest, experience_id: int) -> HttpResp
 
 
 def _org_teams(user: Any) -> Any:
-    return Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
+    return organisation_teams(user.organisation_id)
 
 
-@allow({Role.ADMIN})
+@allow(MANAGE_STAFF)
 def staff_list(request: AuthedRequest) -> HttpResponse:
-    staff = selectors.all_staff_of_organisation(user=request.user).prefetch_related("teams")
+    staff = selectors.staff_list_for(user=request.user)
     return render(request, "accounts/staff_list.html", {"staff": staff})
 
 
-@allow({Role.ADMIN})
+@allow(MANAGE_STAFF)
 def staff_create(request: AuthedRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None, teams=_org_teams(request.user))
     if request.method == "POST" and form.is_valid():
@@ -122,10 +122,10 @@ def staff_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/staff_form.html", {"form": form, "title": _("New staff account")}, status=400 if form.errors else 200)
 
 
-@allow({Role.ADMIN})
+@allow(MANAGE_STAFF)
 def staff_edit(request: AuthedRequest, staff_id: int) -> HttpResponse:
     staff = selectors.staff_get_for(user=request.user, staff_id=staff_id)
-    initial = {"role": staff.role, "teams": list(staff.teams.all()), "caseload_capacity": staff.caseload_capacity, "is_active": staff.is_active}
+    initial = {"role": staff.role, "teams": list(selectors.teams_of(staff)), "caseload_capacity": staff.caseload_capacity, "is_active": staff.is_active}
     form = StaffEditForm(request.POST or None, teams=_org_teams(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -136,7 +136,7 @@ def staff_edit(request: AuthedRequest, staff_id: int) -> HttpResponse:
     return render(request, "accounts/staff_form.html", {"form": form, "title": staff.display_name}, status=400 if form.errors else 200)
 
 
-@allow({Role.ADMIN})
+@allow(MANAGE_ORGANISATION)
 def organisation_settings(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = OrganisationSettingsForm(request.POST or None, initial={

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
+from peerpath.accounts.selectors import colleague_get
 from peerpath.care import selectors, services
 from peerpath.care.choices import Activity, Chime, LifeArea, Setting
+from peerpath.care.policies import CONSULT, PEER_WORK, READ_MEETINGS, RECORD_ENCOUNTER
 from peerpath.clients.choices import Modality
-from peerpath.clients.permissions import visible_clients
-from peerpath.clients.selectors import client_get_for
+from peerpath.clients.selectors import client_get_for, clients_shown
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Limit, Schema
 from peerpath.core.choices import Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.core.models import Team
+from peerpath.core.exceptions import ServiceError
+from peerpath.core.forms_support import call_service
 
 router = Router(tags=["care"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -63,32 +67,30 @@ def _encounter_out(e: Any, client_ids: list[int]) -> dict[str, Any]:
 @router.post("/encounters", response={201: EncounterOut, **ERRORS})
 def encounter_create(request: HttpRequest, payload: EncounterIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
-    if user.role != Role.PEER:
-        raise NotAllowed
-    ids = sorted(set(payload.client_ids))
+    require(user, RECORD_ENCOUNTER)
     # A client the peer cannot see (another caseload, another organisation) is "not found", like a missing one.
-    clients = list(visible_clients(user).filter(pk__in=ids))
-    if len(clients) != len(ids):
-        raise Http404("No such client on your caseload.")
-    try:
-        encounter = services.encounter_record(
-            actor=user, clients=clients, started_at=payload.started_at, duration_minutes=payload.duration_minutes,
-            modality=payload.modality, setting=payload.setting, activities=[a.value for a in payload.activities],
-            self_disclosure_used=payload.self_disclosure_used, note=payload.note, next_contact_on=payload.next_contact_on,
-        )
-    except NotAllowed as exc:
-        raise ServiceError("One or more clients are not on your caseload.", field="client_ids") from exc
-    return Status(201, _encounter_out(encounter, ids))
+    clients = selectors.caseload_clients_get(user, payload.client_ids)
+    encounter = call_service(
+        payload, services.encounter_record, actor=user, clients=clients, started_at=payload.started_at,
+        duration_minutes=payload.duration_minutes, modality=payload.modality, setting=payload.setting,
+        activities=[a.value for a in payload.activities], self_disclosure_used=payload.self_disclosure_used,
+        note=payload.note, next_contact_on=payload.next_contact_on,
+    )
+    return Status(201, _encounter_out(encounter, sorted(c.pk for c in clients)))
 
 
 @router.get("/encounters/{encounter_id}", response={200: EncounterOut, **ERRORS})
-def encounter_get(request: HttpRequest, encounter_id: int) -> dict[str, Any]:
+def encounter_get(request: HttpRequest, encounter_id: Id) -> dict[str, Any]:
     encounter = selectors.encounter_get_for(request.auth, encounter_id)  # type: ignore[attr-defined]
-    return _encounter_out(encounter, sorted(c.pk for c in encounter.clients.all()))
+    shown: list[Any] = encounter.shown_clients  # type: ignore[attr-defined]  # set by encounter_get_for
+    out = _encounter_out(encounter, [c.pk for c in shown])
+    if not encounter.note_shown:  # type: ignore[attr-defined]  # set by encounter_get_for
+        out["note"] = ""  # a group note is for the author and for readers who may see every attendee
+    return out
 
 
 @router.get("/clients/{client_id}/encounters", response={200: list[EncounterOut], **ERRORS})
-def client_encounters(request: HttpRequest, client_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def client_encounters(request: HttpRequest, client_id: Id, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id)
     return [_encounter_out(e, [client.pk]) for e in selectors.client_timeline(user=user, client=client, limit=limit)]
@@ -105,12 +107,13 @@ class CaseloadOut(Schema):
 @router.get("/caseload", response={200: list[CaseloadOut], **ERRORS})
 def caseload(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    if user.role != Role.PEER:
-        raise NotAllowed
+    require(user, PEER_WORK)
+    matches = list(selectors.caseload_for(user))
+    clients_shown(user, [m.client for m in matches])
     return [
         {"client_id": m.client_id, "client_name": m.client.display_name, "started_on": m.started_on,
          "last_contact_at": m.last_contact_at, "next_contact_on": m.next_contact_on}
-        for m in selectors.caseload_for(user)
+        for m in matches
     ]
 
 
@@ -153,7 +156,7 @@ def _plan_out(plan: Any) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/plan", response={200: PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def plan_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client = client_get_for(request.auth, client_id)  # type: ignore[attr-defined]
     plan = selectors.active_plan(client)
     if plan is None:
@@ -177,16 +180,13 @@ class GoalIn(Schema):
 
 
 @router.post("/clients/{client_id}/plan/goals", response={201: PlanOut, **ERRORS})
-def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> Status:
-    from django.db import transaction
-
+def goal_create(request: HttpRequest, client_id: Id, payload: GoalIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
     client = client_get_for(user, client_id, audit=False)
-    with transaction.atomic():
-        plan = selectors.active_plan(client) or services.recovery_plan_start(actor=user, client=client)
-        services.goal_add(actor=user, plan=plan, own_words=payload.own_words, life_area=payload.life_area,
-                          chime=payload.chime, target_on=payload.target_on,
-                          steps=[(s.description, s.due_on) for s in payload.steps])
+    # The same service as the page: no plan yet is refused ("Start the plan first"), never started silently.
+    call_service(payload, services.goal_add_to_active_plan, actor=user, client=client, own_words=payload.own_words,
+                 life_area=payload.life_area, chime=payload.chime, target_on=payload.target_on,
+                 steps=[(s.description, s.due_on) for s in payload.steps])
     return Status(201, _plan_out(selectors.active_plan(client)))
 
 
@@ -218,21 +218,18 @@ def _meeting_out(m: Any) -> dict[str, Any]:
 
 
 @router.get("/team-meetings", response={200: list[MeetingOut], **ERRORS})
-def meeting_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def meeting_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    if user.role == Role.EVALUATOR:
-        raise NotAllowed
+    require(user, READ_MEETINGS)
     return [_meeting_out(m) for m in selectors.meetings_for(user).prefetch_related("attendance")[:limit]]
 
 
 @router.post("/team-meetings", response={201: MeetingOut, **ERRORS})
 def meeting_create(request: HttpRequest, payload: MeetingIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
-    team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
-    if team is None:
-        raise Http404("No such team.")
-    meeting = services.team_meeting_record(
-        actor=user, team=team, held_at=payload.held_at, duration_minutes=payload.duration_minutes, topic=payload.topic,
+    team = selectors.meeting_team_get(user, payload.team_id)
+    meeting = call_service(
+        payload, services.team_meeting_record, actor=user, team=team, held_at=payload.held_at, duration_minutes=payload.duration_minutes, topic=payload.topic,
         notes=payload.notes, attendance=dict.fromkeys(payload.attended_staff_ids, True),
     )
     return Status(201, _meeting_out(meeting))
@@ -264,34 +261,17 @@ def _consultation_out(c: Any) -> dict[str, Any]:
             "held_at": c.held_at, "topic": c.topic}
 
 
-class _NoSuchColleague(Exception):
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
-
-
 def _colleague(user: Any, staff_id: int | None, field: str) -> Any:
     """A staff member of the caller's organisation; another organisation's look the same as nobody."""
-    from peerpath.accounts.models import StaffMember
-
-    if staff_id is None:
-        return None
-    found = StaffMember.objects.filter(pk=staff_id, organisation_id=user.organisation_id).first()
-    if found is None:
-        raise _NoSuchColleague(field)
-    return found
+    return None if staff_id is None else colleague_get(user=user, staff_id=staff_id, field=field)
 
 
 @router.get("/consultations", response={200: list[ConsultationOut], **ERRORS})
-def consultation_list(request: HttpRequest, limit: Annotated[int, Field(ge=1, le=200)] = 50) -> list[dict[str, Any]]:
+def consultation_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str, Any]]:
     """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
-    if user.role not in services.CONSULTING_ROLES:
-        raise NotAllowed
+    require(user, CONSULT)
     return [_consultation_out(c) for c in selectors.consultations_for(user)[:limit]]
-
-
-API_FIELDS = {"peer": "peer_id", "asked_by": "asked_by_id", "client": "client_id"}
 
 
 @router.post("/consultations", response={201: ConsultationOut, **ERRORS})
@@ -299,26 +279,23 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     """Record a consultation. A peer or colleague outside your organisation is a 404 naming the field; a client
     you cannot see is a 400 on ``client_id``, worded as for a client that does not exist."""
     user = request.auth  # type: ignore[attr-defined]
-    if user.role not in services.CONSULTING_ROLES:
-        raise NotAllowed
+    require(user, CONSULT)
     try:
         peer = _colleague(user, payload.peer_id, "peer_id")
         asked_by = _colleague(user, payload.asked_by_id, "asked_by_id")
-    except _NoSuchColleague as missing:
-        return Status(404, {"detail": "Not found.", "errors": [{"field": missing.field, "reason": "No such colleague."}]})
+    except ServiceError as missing:
+        return Status(404, {"detail": "Not found.", "code": "not_found",
+                            "errors": [{"field": missing.field, "reason": _("No such colleague."), "code": "not_found"}]})
     if peer is None and user.role == Role.PEER:
         if asked_by is None:
-            raise ServiceError("Name the colleague who asked you (asked_by_id), or the peer you asked (peer_id).",
-                               field="asked_by_id")
+            raise ServiceError(_("Name the colleague who asked you (asked_by_id), or the peer you asked (peer_id)."),
+                               field="asked_by_id", code="required")
         peer = user
     client = None
     if payload.client_id is not None:
-        client = visible_clients(user).filter(pk=payload.client_id).first()
+        client = selectors.visible_client_get(user, payload.client_id)
         if client is None:
-            raise ServiceError(services.no_client_message(), field="client_id")
-    try:
-        consultation = services.consultation_record(
-            actor=user, peer=peer, held_at=payload.held_at, topic=payload.topic, asked_by=asked_by, client=client)
-    except ServiceError as exc:  # name the API's own field
-        raise ServiceError(exc.reason, field=API_FIELDS.get(exc.field or "", exc.field)) from exc
+            raise ServiceError(services.no_client_message(), field="client_id", code="not_found")
+    consultation = call_service(payload, services.consultation_record, actor=user, peer=peer, held_at=payload.held_at,
+                                topic=payload.topic, asked_by=asked_by, client=client)
     return Status(201, _consultation_out(consultation))

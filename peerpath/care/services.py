@@ -21,12 +21,20 @@ from peerpath.care.models import (
     TeamMeeting,
     TeamMeetingAttendance,
 )
+from peerpath.care.policies import (
+    CONSULT,
+    CONSULTING_ROLES,  # noqa: F401  # re-exported for older callers
+    EDIT_PLAN,
+    RECORD_ENCOUNTER,
+    RECORD_MEETING,
+)
 from peerpath.clients.choices import Modality
 from peerpath.clients.models import Client, Match
-from peerpath.clients.permissions import can_edit_care, visible_clients
+from peerpath.clients.selectors import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.events import publish_on_commit
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
 
 
@@ -53,24 +61,26 @@ def _validate_encounter(
     activities: list[str],
 ) -> list[str]:
     if not clients:
-        raise ServiceError("Choose at least one client.", field="client_ids")
+        raise ServiceError(_("Choose at least one client."), field="clients", code="required")
     if len(clients) > MAX_GROUP_SIZE:
-        raise ServiceError(f"A group can have at most {MAX_GROUP_SIZE} clients.", field="client_ids")
+        raise ServiceError(_("A group can have at most %(n)d clients.") % {"n": MAX_GROUP_SIZE}, field="clients",
+                           code="too_many")
     if timezone.is_naive(started_at):
-        raise ServiceError("Give the start time with a time zone.", field="started_at")
+        raise ServiceError(_("Give the start time with a time zone."), field="started_at")
     if started_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ServiceError("The start time is in the future.", field="started_at")
+        raise ServiceError(_("The start time is in the future."), field="started_at", code="out_of_range")
     if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise ServiceError(f"Duration must be between 1 and {MAX_DURATION_MINUTES} minutes.", field="duration_minutes")
+        raise ServiceError(_("Duration must be between 1 and %(n)d minutes.") % {"n": MAX_DURATION_MINUTES},
+                           field="duration_minutes", code="out_of_range")
     if modality not in Modality.values:
-        raise ServiceError("Choose in person, phone, video or text.", field="modality")
+        raise ServiceError(_("Choose in person, phone, video or text."), field="modality")
     if setting not in Setting.values:
-        raise ServiceError("Choose a setting from the list.", field="setting")
+        raise ServiceError(_("Choose a setting from the list."), field="setting")
     unknown = [a for a in activities if a not in Activity.values]
     if unknown:
-        raise ServiceError(f"Unknown activity: {', '.join(unknown)}.", field="activities")
+        raise ServiceError(_("Unknown activity: %(names)s.") % {"names": ", ".join(unknown)}, field="activities")
     if not activities:
-        raise ServiceError("Tick at least one activity.", field="activities")
+        raise ServiceError(_("Tick at least one activity."), field="activities", code="required")
     return list(dict.fromkeys(activities))
 
 
@@ -81,21 +91,20 @@ def encounter_record(
 ) -> Encounter:
     """A peer records a contact with one client, or with several for a group. The note lands
     in every attendee's record; the peer's caseload shows the contact at once."""
-    if actor.role != Role.PEER:
-        raise NotAllowed("Only peer support workers record encounters.")
+    RECORD_ENCOUNTER.check(actor)
     activities = _validate_encounter(
         clients=clients, started_at=started_at, duration_minutes=duration_minutes, modality=modality,
         setting=setting, activities=activities,
     )
     client_ids = {c.pk for c in clients}
     if next_contact_on and next_contact_on < timezone.localdate():
-        raise ServiceError("The next contact date is in the past.", field="next_contact_on")
+        raise ServiceError(_("The next contact date is in the past."), field="next_contact_on", code="out_of_range")
     with transaction.atomic():
         matches = list(
             Match.objects.select_for_update().filter(peer=actor, client_id__in=client_ids, is_active=True)
         )
-        if {m.client_id for m in matches} != client_ids:
-            raise NotAllowed("You can only record encounters with clients on your caseload.")
+        if {m.client_id for m in matches} != client_ids:  # RECORD_ENCOUNTER's scope, checked under the lock
+            raise ServiceError(_("One or more clients are not on your caseload."), field="clients", code="not_found")
         organisation_id: int = actor.organisation_id  # type: ignore[assignment]  # set for every staff member
         encounter = Encounter.objects.create(
             organisation_id=organisation_id, peer=actor, started_at=started_at,
@@ -119,20 +128,25 @@ def encounter_record(
                 match.save(update_fields=[*fields, "updated_at"])
         for client in clients:
             audit_record(actor=actor, action=AuditAction.CREATE, target=encounter, client=client)
+        publish_on_commit("encounter.recorded", organisation_id,
+                          {"encounter_id": encounter.pk, "peer_id": actor.pk, "client_ids": sorted(client_ids),
+                           "is_group": encounter.is_group})
     return encounter
 
 
 def _check_plan_editor(actor: StaffMember, client: Client) -> None:
-    if not can_edit_care(actor, client):
-        raise NotAllowed("Only the client's peer and care team write the recovery plan.")
+    EDIT_PLAN.check(actor, client)
 
 
 def recovery_plan_start(*, actor: StaffMember, client: Client, client_vision: str = "", review_on: date | None = None) -> RecoveryPlan:
     _check_plan_editor(actor, client)
     with transaction.atomic():
+        # Lock the client's row: with no plan yet there is no plan row to lock, and two first goals at once
+        # would both create one (the second failing on plan_one_active).
+        type(client).objects.select_for_update().filter(pk=client.pk).values_list("pk").first()
         existing = RecoveryPlan.objects.select_for_update().filter(client=client, is_active=True).first()
         if existing:
-            raise ServiceError("This client already has a recovery plan.", field="client")
+            raise ServiceError(_("This client already has a recovery plan."), field="client", code="conflict")
         plan = RecoveryPlan.objects.create(
             organisation_id=client.organisation_id, client=client, written_with=actor,
             client_vision=client_vision.strip(), review_on=review_on,
@@ -151,6 +165,20 @@ def recovery_plan_update(*, actor: StaffMember, plan: RecoveryPlan, client_visio
     return plan
 
 
+def goal_add_to_active_plan(
+    *, actor: StaffMember, client: Client, own_words: str, life_area: str, chime: str, target_on: date | None = None,
+    steps: list[tuple[str, date | None]] | None = None,
+) -> Goal:
+    """Add a goal to the client's active plan. No plan yet: refused ("Start the plan first") — a
+    goal never starts a plan by itself, through the page or the API."""
+    _check_plan_editor(actor, client)
+    plan = RecoveryPlan.objects.filter(client=client, is_active=True).first()
+    if plan is None:
+        raise ServiceError(_("Start the plan first."), field="plan", code="no_plan")
+    return goal_add(actor=actor, plan=plan, own_words=own_words, life_area=life_area, chime=chime,
+                    target_on=target_on, steps=steps)
+
+
 def goal_add(
     *, actor: StaffMember, plan: RecoveryPlan, own_words: str, life_area: str, chime: str, target_on: date | None = None,
     steps: list[tuple[str, date | None]] | None = None,
@@ -158,11 +186,11 @@ def goal_add(
     _check_plan_editor(actor, plan.client)
     own_words = (own_words or "").strip()
     if not own_words:
-        raise ServiceError("Write the goal as the client says it.", field="own_words")
+        raise ServiceError(_("Write the goal as the client says it."), field="own_words", code="required")
     if life_area not in LifeArea.values:
-        raise ServiceError("Choose a life area.", field="life_area")
+        raise ServiceError(_("Choose a life area."), field="life_area")
     if chime not in Chime.values:
-        raise ServiceError("Choose a CHIME dimension.", field="chime")
+        raise ServiceError(_("Choose a CHIME dimension."), field="chime")
     with transaction.atomic():
         goal = Goal.objects.create(plan=plan, own_words=own_words, life_area=life_area, chime=chime, target_on=target_on)
         for description, due_on in steps or []:
@@ -175,9 +203,9 @@ def goal_add(
 def goal_update(*, actor: StaffMember, goal: Goal, progress: int, status: str) -> Goal:
     _check_plan_editor(actor, goal.plan.client)
     if not 0 <= progress <= 100:
-        raise ServiceError("Progress is a percentage from 0 to 100.", field="progress")
+        raise ServiceError(_("Progress is a percentage from 0 to 100."), field="progress", code="out_of_range")
     if status not in GoalStatus.values:
-        raise ServiceError("Choose a status.", field="status")
+        raise ServiceError(_("Choose a status."), field="status")
     with transaction.atomic():
         goal.progress = progress
         goal.status = status
@@ -191,7 +219,7 @@ def goal_step_add(*, actor: StaffMember, goal: Goal, description: str, due_on: d
     _check_plan_editor(actor, goal.plan.client)
     description = (description or "").strip()
     if not description:
-        raise ServiceError("Describe the step.", field="description")
+        raise ServiceError(_("Describe the step."), field="description", code="required")
     with transaction.atomic():
         step = GoalStep.objects.create(goal=goal, description=description[:300], due_on=due_on)
         audit_record(actor=actor, action=AuditAction.CREATE, target=step, client=goal.plan.client)
@@ -212,21 +240,17 @@ def team_meeting_record(
     attendance: dict[int, bool] | None = None,
 ) -> TeamMeeting:
     """Record a team meeting and who of the invited staff attended (peers included)."""
-    if actor.role not in {Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.PEER}:
-        raise NotAllowed("Only care-team members record team meetings.")
-    if team.organisation_id != actor.organisation_id or (
-        actor.role != Role.LEADER and not actor.teams.filter(pk=team.pk).exists()
-    ):
-        raise NotAllowed("You can only record meetings of your own teams.")
+    RECORD_MEETING.check(actor, team)
     if held_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ServiceError("The meeting time is in the future.", field="held_at")
+        raise ServiceError(_("The meeting time is in the future."), field="held_at", code="out_of_range")
     if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise ServiceError(f"Duration must be between 1 and {MAX_DURATION_MINUTES} minutes.", field="duration_minutes")
+        raise ServiceError(_("Duration must be between 1 and %(n)d minutes.") % {"n": MAX_DURATION_MINUTES},
+                           field="duration_minutes", code="out_of_range")
     attendance = attendance or {}
-    members = set(team.members.filter(is_active=True).values_list("pk", flat=True))
+    members = set(team.memberships.filter(is_active=True, staff__is_active=True).values_list("staff_id", flat=True))
     strangers = set(attendance) - members
     if strangers:
-        raise ServiceError("Attendance can only list members of the team.", field="attendance")
+        raise ServiceError(_("Attendance can only list members of the team."), field="attendance")
     with transaction.atomic():
         meeting = TeamMeeting.objects.create(
             organisation_id=team.organisation_id, team=team, held_at=held_at, duration_minutes=duration_minutes,
@@ -241,11 +265,8 @@ def team_meeting_record(
     return meeting
 
 
-
 # ------------------------------------------------------------------ peer consultations
 
-# Everyone on the care side may record a consultation; evaluators only read figures.
-CONSULTING_ROLES = frozenset({Role.PEER, Role.CLINICIAN, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 CONSULTATION_FUTURE_TOLERANCE = timedelta(minutes=5)  # the form's minute precision and clock drift
 
 
@@ -261,8 +282,7 @@ def consultation_record(
     about a client or in general. Whoever asked records it (``asked_by`` defaults to the actor); the peer who
     was asked may record it too, naming the colleague in ``asked_by``. Counted per team and month in the
     integration metrics."""
-    if actor.role not in CONSULTING_ROLES:
-        raise NotAllowed(_("Consultations are recorded by the people who asked or were asked."))
+    CONSULT.check(actor)
     if peer is None or not _is_colleague(actor, peer) or peer.role != Role.PEER:
         raise ServiceError(_("Choose an active peer support worker of your organisation."), field="peer")
     named_asker = asked_by is not None

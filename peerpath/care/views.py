@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peerpath.accounts.models import StaffMember
 from peerpath.care import selectors, services
 from peerpath.care.forms import (
     ConsultationForm,
@@ -20,37 +19,39 @@ from peerpath.care.forms import (
     StepForm,
     TeamMeetingForm,
 )
+from peerpath.care.policies import (
+    CONSULT,
+    EDIT_PLAN,
+    PEER_WORK,
+    READ_CARE,
+    READ_MEETINGS,
+    RECORD_ENCOUNTER,
+    RECORD_MEETING,
+)
 from peerpath.clients.models import Client
-from peerpath.clients.permissions import visible_clients
-from peerpath.clients.selectors import client_get_for
+from peerpath.clients.selectors import client_get_for, clients_shown
 from peerpath.core.access import AuthedRequest, allow
-from peerpath.core.audit import audit_record
-from peerpath.core.choices import AuditAction, Role
+from peerpath.core.choices import Role
 from peerpath.core.forms_support import call_service
-from peerpath.core.models import Team
-
-CARE_READERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.ADMIN}
-PLAN_WRITERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}
-MEETING_ROLES = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}
+from peerpath.core.resolve import parse_id
 
 
-@allow({Role.PEER})
+@allow(PEER_WORK)
 def peer_home(request: AuthedRequest) -> HttpResponse:
     home = selectors.peer_home_for(request.user)
     return render(request, "care/peer_home.html", {"home": home})
 
 
-@allow({Role.PEER})
+@allow(PEER_WORK)
 def caseload(request: AuthedRequest) -> HttpResponse:
-    matches = selectors.caseload_for(request.user)
-    audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.client",
-                 detail={"ids": [m.client_id for m in matches]})
+    matches = list(selectors.caseload_for(request.user))
+    clients_shown(request.user, [m.client for m in matches])
     return render(request, "care/caseload.html", {"matches": matches})
 
 
-@allow({Role.PEER})
+@allow(RECORD_ENCOUNTER)
 def encounter_create(request: AuthedRequest) -> HttpResponse:
-    caseload_clients = Client.objects.filter(pk__in=selectors.caseload_for(request.user).values("client_id")).order_by("last_name", "first_name")
+    caseload_clients = selectors.caseload_clients(request.user)
     initial_client = request.GET.get("client")
     form = EncounterForm(request.POST or None, caseload_clients=caseload_clients,
                          initial={"clients": [initial_client] if initial_client else []})
@@ -69,17 +70,17 @@ def encounter_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "care/encounter_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@allow(CARE_READERS)
+@allow(READ_CARE)
 def encounter_detail(request: AuthedRequest, encounter_id: int) -> HttpResponse:
     encounter = selectors.encounter_get_for(request.user, encounter_id)
     return render(request, "care/encounter_detail.html", {"encounter": encounter})
 
 
-@allow(CARE_READERS)
+@allow(READ_CARE)
 def plan(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id)
     recovery_plan = selectors.active_plan(client)
-    can_edit = request.user.role in PLAN_WRITERS
+    can_edit = EDIT_PLAN.allows(request.user, client)
     plan_form = PlanForm(initial={"client_vision": recovery_plan.client_vision, "review_on": recovery_plan.review_on} if recovery_plan else None)
     return render(request, "care/plan.html", {
         "client": client, "plan": recovery_plan, "can_edit": can_edit, "plan_form": plan_form,
@@ -88,7 +89,7 @@ def plan(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 
 @require_POST
-@allow(PLAN_WRITERS)
+@allow(EDIT_PLAN)
 def plan_save(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id, audit=False)
     recovery_plan = selectors.active_plan(client)
@@ -112,18 +113,17 @@ def _plan_with_errors(request: AuthedRequest, client: Client, recovery_plan: obj
 
 
 @require_POST
-@allow(PLAN_WRITERS)
+@allow(EDIT_PLAN)
 def goal_add(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = client_get_for(request.user, client_id, audit=False)
     recovery_plan = selectors.active_plan(client)
     form = GoalForm(request.POST)
-    if recovery_plan is None:
-        form.add_error(None, _("Start the plan first."))
-    elif form.is_valid():
+    if form.is_valid():
         data = form.cleaned_data
         steps = [(data["first_step"], data["first_step_due"])] if data["first_step"] else []
-        goal = call_service(form, services.goal_add, actor=request.user, plan=recovery_plan, own_words=data["own_words"],
-                            life_area=data["life_area"], chime=data["chime"], target_on=data["target_on"], steps=steps)
+        goal = call_service(form, services.goal_add_to_active_plan, actor=request.user, client=client,
+                            own_words=data["own_words"], life_area=data["life_area"], chime=data["chime"],
+                            target_on=data["target_on"], steps=steps)
         if goal is not None:
             messages.success(request, _("Goal added."))
             return redirect("care:plan", client_id=client.pk)
@@ -143,20 +143,20 @@ def _goal_form_action(request: AuthedRequest, goal_id: int, form_class: type, se
 
 
 @require_POST
-@allow(PLAN_WRITERS)
+@allow(EDIT_PLAN)
 def goal_progress(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return _goal_form_action(request, goal_id, GoalProgressForm, services.goal_update,
                              _("Progress saved."), _("Progress must be a number from 0 to 100."))
 
 
 @require_POST
-@allow(PLAN_WRITERS)
+@allow(EDIT_PLAN)
 def step_add(request: AuthedRequest, goal_id: int) -> HttpResponse:
     return _goal_form_action(request, goal_id, StepForm, services.goal_step_add, _("Step added."), _("Describe the step."))
 
 
 @require_POST
-@allow(PLAN_WRITERS)
+@allow(EDIT_PLAN)
 def step_done(request: AuthedRequest, step_id: int) -> HttpResponse:
     step = selectors.step_get_for(request.user, step_id)
     services.goal_step_mark_done(actor=request.user, step=step, done=request.POST.get("done", "1") == "1")
@@ -165,23 +165,20 @@ def step_done(request: AuthedRequest, step_id: int) -> HttpResponse:
     return redirect("care:plan", client_id=step.goal.plan.client_id)
 
 
-@allow(MEETING_ROLES | {Role.ADMIN})
+@allow(READ_MEETINGS)
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.meetings_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "care/meeting_list.html", {"page": page, "can_record": request.user.role in MEETING_ROLES})
+    return render(request, "care/meeting_list.html", {"page": page, "can_record": RECORD_MEETING.allows(request.user)})
 
 
-@allow(MEETING_ROLES)
+@allow(RECORD_MEETING)
 def meeting_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[misc]
-    if user.role != Role.LEADER:
-        teams = teams.filter(pk__in=user.teams.values("pk"))
-    staff = StaffMember.objects.filter(teams__in=teams, is_active=True).distinct().order_by("role", "last_name")
-    form = TeamMeetingForm(request.POST or None, teams=teams, staff=staff)
+    teams = selectors.meeting_teams_for(user)
+    form = TeamMeetingForm(request.POST or None, teams=teams, staff=selectors.meeting_invitees(teams))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        members = set(data["team"].members.values_list("pk", flat=True))
+        members = selectors.team_member_ids(data["team"])
         attendance = {s.pk: True for s in data["attended"] if s.pk in members}
         meeting = call_service(form, services.team_meeting_record, actor=user, team=data["team"], held_at=data["held_at"],
                                duration_minutes=data["duration_minutes"], topic=data["topic"], notes=data["notes"],
@@ -192,13 +189,13 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "care/meeting_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@allow(MEETING_ROLES | {Role.ADMIN})
+@allow(READ_MEETINGS)
 def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(request.user, meeting_id)
     return render(request, "care/meeting_detail.html", {"meeting": meeting})
 
 
-@allow(services.CONSULTING_ROLES)
+@allow(CONSULT)
 def consultation_list(request: AuthedRequest) -> HttpResponse:
     """Consultations asked for or given, and the form to record one. Coming from a client's page
     (``?client=<id>``) the consultation is about that client; a client the user cannot see is a 404."""
@@ -206,9 +203,10 @@ def consultation_list(request: AuthedRequest) -> HttpResponse:
     client = None
     client_id = request.POST.get("client") or request.GET.get("client")
     if client_id:
-        if not str(client_id).isdigit():
+        number = parse_id(client_id)
+        if number is None:
             raise Http404("No such client.")
-        client = client_get_for(user, int(client_id), audit=request.method != "POST")
+        client = client_get_for(user, number, audit=request.method != "POST")
     form = ConsultationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,8 +220,7 @@ def consultation_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.consultations_for(user), 30).get_page(request.GET.get("page"))
     rows = list(page)
     # The client's name only for those who may see the client; the rest see that it was about someone.
-    seen = set(visible_clients(user).filter(pk__in={c.client_id for c in rows if c.client_id})
-               .values_list("pk", flat=True))
+    seen = selectors.visible_client_ids(user, {c.client_id for c in rows if c.client_id})
     return render(request, "care/consultations.html",
                   {"form": form, "page": page, "rows": rows, "client": client, "visible_client_ids": seen},
                   status=400 if form.errors else 200)

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
-from peerpath.accounts.models import ExperienceArea, StaffMember
+from peerpath.accounts.selectors import experience_areas_by_code
 from peerpath.clients import selectors, services
 from peerpath.clients.choices import Modality, PeerGenderPreference, ReferralStatus, Urgency
 from peerpath.clients.matching import suggest_peers
+from peerpath.clients.policies import READ_CLIENTS, READ_REFERRALS, REFER, SUGGEST_PEERS
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
-from peerpath.core.audit import audit_record
-from peerpath.core.choices import AuditAction, Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.core.models import Team
+from peerpath.core.api_types import Id, Limit, Offset, Schema, Text
+from peerpath.core.exceptions import ServiceError
+from peerpath.core.forms_support import call_service
 
 router = Router(tags=["clients"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _require_client_reader(user: Any) -> None:
-    if user.role == Role.EVALUATOR:  # evaluators work with de-identified aggregates only
-        raise NotAllowed
 
 
 class ClientOut(Schema):
@@ -50,16 +47,17 @@ def _client_out(client: Any) -> dict[str, Any]:
 
 
 @router.get("/clients", response={200: list[ClientOut], **ERRORS})
-def client_list(request: HttpRequest, search: str = "", limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
-    _require_client_reader(request.auth)  # type: ignore[attr-defined]
-    clients = list(selectors.client_list_for(request.auth, search=search)[offset: offset + limit])  # type: ignore[attr-defined]
-    audit_record(actor=request.auth, action=AuditAction.LIST, target_type="clients.client", detail={"ids": [c.pk for c in clients]})  # type: ignore[attr-defined]
+def client_list(request: HttpRequest, search: Text = "", limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    user = request.auth  # type: ignore[attr-defined]
+    require(user, READ_CLIENTS)
+    clients = selectors.clients_shown(user, selectors.client_list_for(user, search=search)[offset: offset + limit],
+                                      search=bool(search))
     return [_client_out(c) for c in clients]
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **ERRORS})
-def client_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
-    _require_client_reader(request.auth)  # type: ignore[attr-defined]
+def client_get(request: HttpRequest, client_id: Id) -> dict[str, Any]:
+    require(request.auth, READ_CLIENTS)  # type: ignore[attr-defined]
     return _client_out(selectors.client_get_for(request.auth, client_id))  # type: ignore[attr-defined]
 
 
@@ -108,22 +106,11 @@ def _referral_out(r: Any) -> dict[str, Any]:
     }
 
 
-def _team_for(user: Any, team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id, organisation_id=user.organisation_id, is_active=True).first()
-    if team is None:
-        raise ServiceError("No such team.", field="team_id")
-    return team
-
-
 @router.get("/referrals", response={200: list[ReferralOut], **ERRORS})
-def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Annotated[int, Field(ge=1, le=200)] = 50, offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
+def referral_list(request: HttpRequest, status: ReferralStatus | None = None, limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    if user.role == Role.EVALUATOR:
-        raise NotAllowed
-    referrals = list(selectors.referral_inbox_for(user, status=status)[offset: offset + limit])
-    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in referrals]})
+    require(user, READ_REFERRALS)
+    referrals = selectors.referrals_shown(user, selectors.referral_inbox_for(user, status=status)[offset: offset + limit])
     return [_referral_out(r) for r in referrals]
 
 
@@ -132,33 +119,37 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
     from django.db import transaction
 
     user = request.auth  # type: ignore[attr-defined]
+    require(user, REFER)
     if (payload.client_id is None) == (payload.new_client is None):
-        raise ServiceError("Give either client_id or new_client.", field="client_id")
+        raise ServiceError(_("Give either client_id or new_client."), field="client_id")
     codes = set(payload.preferred_experience_codes)
-    areas = list(ExperienceArea.objects.filter(code__in=codes))
+    areas = list(experience_areas_by_code(codes))
     if len(areas) != len(codes):
-        raise ServiceError("Unknown experience code.", field="preferred_experience_codes")
+        raise ServiceError(_("Unknown experience code."), field="preferred_experience_codes", code="not_found")
+    team = selectors.referral_team_get(user, payload.team_id, field="team_id") if payload.team_id is not None else None
     with transaction.atomic():
         if payload.client_id is not None:
             client = selectors.client_get_for(user, payload.client_id, audit=False)
         else:
             new = payload.new_client
             assert new is not None
-            team = _team_for(user, new.team_id)
-            assert team is not None
-            client = services.client_create(actor=user, team=team, first_name=new.first_name, last_name=new.last_name,
-                                            date_of_birth=new.date_of_birth)
-        referral = services.referral_create(
-            actor=user, client=client, team=_team_for(user, payload.team_id), reason=payload.reason,
+            new_team = selectors.referral_team_get(user, new.team_id, field="new_client.team_id")
+            created = call_service(payload, services.client_create, actor=user, team=new_team,
+                                   first_name=new.first_name, last_name=new.last_name, date_of_birth=new.date_of_birth)
+            assert created is not None  # call_service raises for an API payload
+            client = created
+        referral = call_service(
+            payload, services.referral_create, actor=user, client=client, team=team, reason=payload.reason,
             urgency=payload.urgency, preferred_language=payload.preferred_language,
             preferred_peer_gender=payload.preferred_peer_gender, preferred_modality=payload.preferred_modality or "",
             preferred_experiences=areas,
         )
+    assert referral is not None  # call_service raises for an API payload
     return Status(201, _referral_out(referral))
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
-def referral_get(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def referral_get(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
     return _referral_out(selectors.referral_get_for(request.auth, referral_id))  # type: ignore[attr-defined]
 
 
@@ -172,11 +163,10 @@ class SuggestionOut(Schema):
 
 
 @router.get("/referrals/{referral_id}/suggestions", response={200: list[SuggestionOut], **ERRORS})
-def referral_suggestions(request: HttpRequest, referral_id: int) -> list[dict[str, Any]]:
+def referral_suggestions(request: HttpRequest, referral_id: Id) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     referral = selectors.referral_get_for(user, referral_id)
-    if user.role not in {Role.SUPERVISOR, Role.LEADER}:
-        raise NotAllowed
+    require(user, SUGGEST_PEERS)
     return [
         {"peer_id": s.peer.pk, "peer_name": s.peer.display_name, "score": round(s.score, 2), "caseload": s.caseload,
          "capacity": s.capacity, "reasons": s.reasons}
@@ -204,30 +194,28 @@ def _handled(user: Any, referral_id: int) -> dict[str, Any]:
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS})
-def referral_accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> dict[str, Any]:
+def referral_accept(request: HttpRequest, referral_id: Id, payload: AcceptIn) -> dict[str, Any]:
     services.referral_accept(actor=request.auth, referral_id=referral_id, take_on=payload.take_on)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/decline", response={200: ReferralOut, **ERRORS})
-def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_decline(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_decline(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 
 
 @router.post("/referrals/{referral_id}/assign", response={200: ReferralOut, **ERRORS})
-def referral_assign(request: HttpRequest, referral_id: int, payload: AssignIn) -> dict[str, Any]:
+def referral_assign(request: HttpRequest, referral_id: Id, payload: AssignIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     selectors.referral_get_for(user, referral_id, audit=False)  # 404 before anything else
-    peer = StaffMember.objects.filter(pk=payload.peer_id, organisation_id=user.organisation_id).first()
-    if peer is None:
-        raise ServiceError("No such peer support worker.", field="peer_id")
-    services.referral_assign(actor=user, referral_id=referral_id, peer=peer)
+    peer = selectors.assignable_peer_get(user, payload.peer_id, field="peer_id")
+    call_service(payload, services.referral_assign, actor=user, referral_id=referral_id, peer=peer)
     return _handled(user, referral_id)
 
 
 @router.post("/referrals/{referral_id}/close", response={200: ReferralOut, **ERRORS})
-def referral_close(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+def referral_close(request: HttpRequest, referral_id: Id, payload: ReasonIn) -> dict[str, Any]:
     services.referral_close(actor=request.auth, referral_id=referral_id, reason=payload.reason)  # type: ignore[attr-defined]
     return _handled(request.auth, referral_id)  # type: ignore[attr-defined]
 

@@ -1,21 +1,52 @@
-"""Reads of clients and referrals, always through the access rules in ``permissions``.
-A client or referral that does not exist and one the reader may not see raise the same 404."""
+"""Reads of clients and referrals, always through the access rules in ``policies``.
+A client or referral that does not exist and one the reader may not see raise the same 404.
+Other apps reach clients through these functions (``visible_clients`` included)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.http import Http404
 
 from peerpath.accounts.models import StaffMember
 from peerpath.clients.choices import ReferralStatus, Urgency
 from peerpath.clients.models import Client, Match, Referral
-from peerpath.clients.permissions import visible_clients, visible_referrals
+from peerpath.clients.policies import referral_team_ids, visible_clients, visible_referrals
 from peerpath.core.audit import audit_record
-from peerpath.core.choices import AuditAction
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.models import Team
+from peerpath.core.resolve import resolve
+from peerpath.core.tenancy import organisation_teams
+
+__all__ = ["visible_clients", "visible_referrals"]  # the visibility table, for other apps
 
 INBOX_ORDER = [ReferralStatus.NEW, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED, ReferralStatus.CLOSED, ReferralStatus.DECLINED]
+
+
+def referral_teams_for(user: Any) -> QuerySet[Team]:
+    """Teams the user may refer to (and register clients on): the same list for page and API."""
+    teams = organisation_teams(user.organisation_id)
+    allowed = referral_team_ids(user)
+    return teams if allowed is None else teams.filter(pk__in=allowed)
+
+
+def referral_team_get(user: Any, team_id: Any, *, field: str = "team") -> Team:
+    return resolve(organisation_teams(user.organisation_id), team_id, field=field)
+
+
+def assignable_peer_get(user: Any, peer_id: Any, *, field: str = "peer") -> StaffMember:
+    peers = StaffMember.objects.filter(organisation_id=user.organisation_id, role=Role.PEER)
+    return resolve(peers, peer_id, field=field)
+
+
+def client_referrals(client: Client, user: Any) -> QuerySet[Referral]:
+    """The client's referrals the reader may see (reasons included only for those)."""
+    return (visible_referrals(user).filter(client=client).select_related("referred_by", "assigned_peer")
+            .order_by("-created_at"))
+
+
+def is_matched_peer(user: Any, client: Client) -> bool:
+    return Match.objects.filter(client=client, peer_id=user.pk, is_active=True).exists()
 
 
 def client_list_for(user: Any, *, search: str = "", team_id: int | None = None) -> QuerySet[Client]:
@@ -30,11 +61,23 @@ def client_list_for(user: Any, *, search: str = "", team_id: int | None = None) 
     return clients.order_by("last_name", "first_name", "pk")
 
 
+def clients_shown(user: Any, clients: Any, *, search: bool = False) -> list[Client]:
+    """A list of clients about to be shown (a page of results): audited here, so page and API agree."""
+    rows = list(clients)
+    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.client",
+                 detail={"ids": [c.pk for c in rows], "search": search})
+    return rows
+
+
+def referrals_shown(user: Any, referrals: Any) -> list[Referral]:
+    rows = list(referrals)
+    audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in rows]})
+    return rows
+
+
 def client_get_for(user: Any, client_id: int, *, audit: bool = True) -> Client:
     """One client the user may see; the read is written to the audit trail."""
-    client = visible_clients(user).select_related("team").filter(pk=client_id).first()
-    if client is None:
-        raise Http404("No such client.")
+    client = resolve(visible_clients(user).select_related("team"), client_id, field="client", path=True)
     if audit:
         audit_record(actor=user, action=AuditAction.VIEW, target=client, client=client)
     return client
@@ -63,11 +106,8 @@ def referral_get_for(user: Any, referral_id: int, *, audit: bool = True) -> Refe
         visible_referrals(user)
         .select_related("client", "team", "referred_by", "assigned_peer", "status_changed_by")
         .prefetch_related("preferred_experiences")
-        .filter(pk=referral_id)
-        .first()
     )
-    if referral is None:
-        raise Http404("No such referral.")
+    referral = resolve(referral, referral_id, field="referral", path=True)
     if audit:
         audit_record(actor=user, action=AuditAction.VIEW, target=referral, client=referral.client)
     return referral

@@ -1,5 +1,6 @@
-"""Writes for clients, referrals and matches. Each call: keyword-only, one transaction,
-permission check before any write, an explicit audit event."""
+"""Writes for clients, referrals and matches. Each call: keyword-only, policy check first,
+validation (translated ``ServiceError`` naming the service's own argument), one transaction,
+an explicit audit event, domain events after commit."""
 
 from __future__ import annotations
 
@@ -9,21 +10,31 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import ExperienceArea, StaffMember
 from peerpath.clients.choices import REFERRAL_TRANSITIONS, ReferralStatus
 from peerpath.clients.models import Client, Match, Referral
-from peerpath.clients.permissions import REFERRAL_HANDLERS, REFERRERS, _team_ids, visible_referrals
+from peerpath.clients.policies import (
+    ASSIGN_REFERRAL,
+    CLOSE_REFERRAL,
+    HANDLE_REFERRAL,
+    REFER,
+    REGISTER_CLIENT,
+    may_use_team,
+    visible_referrals,
+)
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.events import publish_on_commit
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
 
 
-def _require_text(value: str, field: str, message: str) -> str:
+def _text_given(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ServiceError(message, field=field)
+        raise ServiceError(message, field=field, code="required")
     return value
 
 
@@ -31,17 +42,16 @@ def client_create(
     *, actor: StaffMember, team: Team, first_name: str, last_name: str, date_of_birth: date | None = None,
     preferred_name: str = "", record_number: str = "", language: str = "en", phone: str = "",
 ) -> Client:
-    if actor.role not in REFERRERS:
-        raise NotAllowed("Only clinicians, supervisors and program leaders register clients.")
-    if team.organisation_id != actor.organisation_id or (actor.role != Role.LEADER and team.pk not in _team_ids(actor)):
-        raise ServiceError("Choose one of your own teams.", field="team")
-    first_name = _require_text(first_name, "first_name", "Enter the client's first name.")
-    last_name = _require_text(last_name, "last_name", "Enter the client's last name.")
+    REGISTER_CLIENT.check(actor)
+    if not may_use_team(actor, team):
+        raise ServiceError(_("Choose one of your own teams."), field="team", code="not_found")
+    first_name = _text_given(first_name, "first_name", _("Enter the client's first name."))
+    last_name = _text_given(last_name, "last_name", _("Enter the client's last name."))
     if date_of_birth and date_of_birth > timezone.localdate():
-        raise ServiceError("Date of birth cannot be in the future.", field="date_of_birth")
+        raise ServiceError(_("Date of birth cannot be in the future."), field="date_of_birth", code="out_of_range")
     with transaction.atomic():
         client = Client.objects.create(
-            organisation_id=actor.organisation_id, team=team, first_name=first_name, last_name=last_name,
+            organisation_id=team.organisation_id, team=team, first_name=first_name, last_name=last_name,
             date_of_birth=date_of_birth, preferred_name=preferred_name.strip(), record_number=record_number.strip(),
             language=language or "en", phone=phone.strip(),
         )
@@ -55,18 +65,16 @@ def referral_create(
     preferred_experiences: list[ExperienceArea] | None = None,
 ) -> Referral:
     """Refer a client to peer support. The caller has already resolved ``client`` through the
-    selectors, so it is one the actor may see."""
-    if actor.role not in REFERRERS:
-        raise NotAllowed("Only clinicians, supervisors and program leaders make referrals.")
-    if client.organisation_id != actor.organisation_id:
-        raise NotAllowed("Client of another organisation.")
-    reason = _require_text(reason, "reason", "Say why peer support could help.")
+    selectors, so it is one the actor may see. The team must be one the actor may refer to —
+    the same rule (``policies.may_use_team``) for the page and the API."""
+    REFER.check(actor, client)
+    reason = _text_given(reason, "reason", _("Say why peer support could help."))
     team = team or client.team
-    if team.organisation_id != actor.organisation_id:
-        raise ServiceError("Choose a team of your organisation.", field="team")
+    if not may_use_team(actor, team):
+        raise ServiceError(_("Choose one of your own teams."), field="team", code="not_found")
     with transaction.atomic():
         referral = Referral.objects.create(
-            organisation_id=actor.organisation_id, client=client, team=team, referred_by=actor, reason=reason,
+            organisation_id=client.organisation_id, client=client, team=team, referred_by=actor, reason=reason,
             urgency=urgency, preferred_language=preferred_language, preferred_peer_gender=preferred_peer_gender,
             preferred_modality=preferred_modality,
         )
@@ -74,11 +82,13 @@ def referral_create(
             referral.preferred_experiences.set(preferred_experiences)
         audit_record(actor=actor, action=AuditAction.CREATE, target=referral, client=client,
                      detail={"status": referral.status, "urgency": urgency})
+        publish_on_commit("referral.created", referral.organisation_id,
+                          {"referral_id": referral.pk, "client_id": client.pk, "team_id": team.pk})
     return referral
 
 
 def _lock_referral(actor: StaffMember, referral_id: int) -> Referral:
-    referral = visible_referrals(actor).select_for_update().filter(pk=referral_id).first()
+    referral = visible_referrals(actor).select_for_update().select_related("assigned_peer").filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral.")
     return referral
@@ -87,8 +97,9 @@ def _lock_referral(actor: StaffMember, referral_id: int) -> Referral:
 def _move(referral: Referral, actor: StaffMember, to_status: str, **fields: Any) -> None:
     if to_status not in REFERRAL_TRANSITIONS[referral.status]:
         raise ServiceError(
-            f"A referral that is {referral.get_status_display().lower()} cannot become {ReferralStatus(to_status).label.lower()}.",
-            field="status",
+            _("A referral that is %(from)s cannot become %(to)s.") % {
+                "from": referral.get_status_display().lower(), "to": ReferralStatus(to_status).label.lower()},
+            field="status", code="conflict",
         )
     from_status = referral.status
     referral.status = to_status
@@ -101,14 +112,9 @@ def _move(referral: Referral, actor: StaffMember, to_status: str, **fields: Any)
                  detail={"from": from_status, "to": to_status})
 
 
-def _check_handler(actor: StaffMember) -> None:
-    if actor.role not in REFERRAL_HANDLERS:
-        raise NotAllowed("Only peers, supervisors and program leaders handle referrals.")
-
-
 def referral_accept(*, actor: StaffMember, referral_id: int, take_on: bool = False) -> Referral:
     """Accept a new referral. A peer who accepts may take the client on straight away."""
-    _check_handler(actor)
+    HANDLE_REFERRAL.check(actor)
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
         _move(referral, actor, ReferralStatus.ACCEPTED)
@@ -118,8 +124,8 @@ def referral_accept(*, actor: StaffMember, referral_id: int, take_on: bool = Fal
 
 
 def referral_decline(*, actor: StaffMember, referral_id: int, reason: str) -> Referral:
-    _check_handler(actor)
-    reason = _require_text(reason, "reason", "Say why the referral is declined; the referrer will see it.")
+    HANDLE_REFERRAL.check(actor)
+    reason = _text_given(reason, "reason", _("Say why the referral is declined; the referrer will see it."))
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
         _move(referral, actor, ReferralStatus.DECLINED, decline_reason=reason)
@@ -128,7 +134,7 @@ def referral_decline(*, actor: StaffMember, referral_id: int, reason: str) -> Re
 
 def _assign(referral: Referral, actor: StaffMember, peer: StaffMember) -> None:
     if peer.organisation_id != referral.organisation_id or peer.role != Role.PEER or not peer.is_active:
-        raise ServiceError("Choose an active peer support worker of your organisation.", field="peer")
+        raise ServiceError(_("Choose an active peer support worker of your organisation."), field="peer")
     _move(referral, actor, ReferralStatus.ASSIGNED, assigned_peer=peer)
     match, created = Match.objects.get_or_create(
         client=referral.client, peer=peer, is_active=True,
@@ -136,28 +142,40 @@ def _assign(referral: Referral, actor: StaffMember, peer: StaffMember) -> None:
     )
     if created:
         audit_record(actor=actor, action=AuditAction.CREATE, target=match, client=referral.client, detail={"peer": peer.pk})
+    publish_on_commit("referral.assigned", referral.organisation_id,
+                      {"referral_id": referral.pk, "client_id": referral.client_id, "peer_id": peer.pk,
+                       "by_id": actor.pk})
 
 
 def referral_assign(*, actor: StaffMember, referral_id: int, peer: StaffMember) -> Referral:
     """Assign an accepted referral to a peer; the client joins that peer's caseload."""
-    if actor.role not in {Role.SUPERVISOR, Role.LEADER} and not (actor.role == Role.PEER and peer.pk == actor.pk):
-        raise NotAllowed("Supervisors assign referrals; a peer can only take one on themselves.")
+    ASSIGN_REFERRAL.check(actor)
+    if actor.role == Role.PEER and peer.pk != actor.pk:
+        raise ServiceError(_("A peer can only take a referral on themselves."), field="peer", code="not_allowed")
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
+        ASSIGN_REFERRAL.check(actor, referral)
         _assign(referral, actor, peer)
     return referral
 
 
 def referral_close(*, actor: StaffMember, referral_id: int, reason: str) -> Referral:
-    """Close a referral; an active match made from it ends today."""
-    _check_handler(actor)
-    reason = _require_text(reason, "reason", "Say why the referral is closed.")
+    """Close a referral; an active match made from it ends today, and a peer who loses the client
+    (when someone else closes it) is told."""
+    CLOSE_REFERRAL.check(actor)
+    reason = _text_given(reason, "reason", _("Say why the referral is closed."))
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
+        CLOSE_REFERRAL.check(actor, referral)
         _move(referral, actor, ReferralStatus.CLOSED, close_reason=reason)
+        ended_peers = []
         for match in Match.objects.select_for_update().filter(referral=referral, is_active=True):
             match.is_active = False
             match.ended_on = timezone.localdate()
             match.save(update_fields=["is_active", "ended_on", "updated_at"])
             audit_record(actor=actor, action=AuditAction.DEACTIVATE, target=match, client=referral.client)
+            ended_peers.append(match.peer_id)
+        publish_on_commit("referral.closed", referral.organisation_id,
+                          {"referral_id": referral.pk, "client_id": referral.client_id, "by_id": actor.pk,
+                           "ended_peer_ids": ended_peers})
     return referral

@@ -14,30 +14,33 @@ from peerpath.clients import selectors, services
 from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.forms import AssignForm, ClientSearchForm, ReasonForm, ReferralForm
 from peerpath.clients.matching import suggest_peers
-from peerpath.clients.permissions import REFERRAL_HANDLERS, REFERRERS
+from peerpath.clients.policies import (
+    ASSIGN_REFERRAL,
+    CLOSE_REFERRAL,
+    HANDLE_REFERRAL,
+    READ_CLIENTS,
+    READ_REFERRALS,
+    REFER,
+    SUGGEST_PEERS,
+)
 from peerpath.core.access import AuthedRequest, allow
-from peerpath.core.audit import audit_record
-from peerpath.core.choices import AuditAction, Role
+from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
-from peerpath.core.models import Team
-
-CLIENT_READERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.ADMIN}
-INBOX_READERS = {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.ADMIN}
+from peerpath.core.forms_support import form_error
 
 
-@allow(CLIENT_READERS)
+@allow(READ_CLIENTS)
 def client_list(request: AuthedRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     clients = selectors.client_list_for(request.user, search=search)
     page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.client",
-                 detail={"ids": [c.pk for c in page], "search": bool(search)})
+    page.object_list = selectors.clients_shown(request.user, page.object_list, search=bool(search))
     template = "clients/_client_rows.html" if request.htmx else "clients/client_list.html"
-    return render(request, template, {"form": form, "page": page, "can_refer": request.user.role in REFERRERS})
+    return render(request, template, {"form": form, "page": page, "can_refer": REFER.allows(request.user)})
 
 
-@allow(CLIENT_READERS)
+@allow(READ_CLIENTS)
 def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = selectors.client_get_for(request.user, client_id)
     context = {
@@ -45,35 +48,32 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
         "plan": care_selectors.active_plan(client),
         "timeline": care_selectors.client_timeline(user=request.user, client=client),
         "care_team": care_selectors.care_team_for(client),
-        "referrals": client.referrals.filter(is_active=True).select_related("referred_by", "assigned_peer").order_by("-created_at"),
-        "is_my_client": client.matches.filter(peer=request.user, is_active=True).exists(),
+        "referrals": selectors.client_referrals(client, request.user),
+        "is_my_client": selectors.is_matched_peer(request.user, client),
     }
     return render(request, "clients/client_detail.html", context)
 
 
-@allow(INBOX_READERS)
+@allow(READ_REFERRALS)
 def referral_inbox(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     if status not in ReferralStatus.values:
         status = ""
     referrals = selectors.referral_inbox_for(request.user, status=status or None)
     page = Paginator(referrals, 40).get_page(request.GET.get("page"))
+    page.object_list = selectors.referrals_shown(request.user, page.object_list)
     context = {
         "page": page, "status": status, "counts": selectors.referral_status_counts(request.user),
-        "statuses": ReferralStatus.choices, "can_refer": request.user.role in REFERRERS,
+        "statuses": ReferralStatus.choices, "can_refer": REFER.allows(request.user),
     }
-    audit_record(actor=request.user, action=AuditAction.LIST, target_type="clients.referral",
-                 detail={"ids": [r.pk for r in page]})
     template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
 
 
-@allow(REFERRERS)
+@allow(REFER)
 def referral_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    teams = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)  # type: ignore[misc]
-    if user.role != Role.LEADER:
-        teams = teams.filter(pk__in=user.teams.values("pk"))
+    teams = selectors.referral_teams_for(user)
     form = ReferralForm(request.POST or None, clients=selectors.client_list_for(user), teams=teams,
                         initial={"client": request.GET.get("client")})
     if request.method == "POST" and form.is_valid():
@@ -90,19 +90,19 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
                     preferred_modality=data["preferred_modality"], preferred_experiences=list(data["preferred_experiences"]),
                 )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            form_error(form, exc)
         else:
             messages.success(request, _("Referral sent to the peer support team."))
             return redirect("clients:referral_detail", referral_id=referral.pk)
     return render(request, "clients/referral_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@allow(INBOX_READERS)
+@allow(READ_REFERRALS)
 def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
     referral = selectors.referral_get_for(request.user, referral_id)
     role = request.user.role
-    handles = role in REFERRAL_HANDLERS
-    show_suggestions = role in {Role.SUPERVISOR, Role.LEADER} and referral.status in {ReferralStatus.NEW, ReferralStatus.ACCEPTED}
+    handles = HANDLE_REFERRAL.allows(request.user)
+    show_suggestions = SUGGEST_PEERS.allows(request.user) and referral.status in {ReferralStatus.NEW, ReferralStatus.ACCEPTED}
     context = {
         "referral": referral,
         "handles": handles,
@@ -110,6 +110,7 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
         "assign_form": AssignForm(peers=peers_in_organisation(user=request.user)) if show_suggestions else None,
         "reason_form": ReasonForm(),
         "is_peer": role == Role.PEER,
+        "may_close": CLOSE_REFERRAL.allows(request.user, referral),
     }
     return render(request, "clients/referral_detail.html", context)
 
@@ -139,24 +140,24 @@ def _referral_action(request: AuthedRequest, referral_id: int, action: str) -> H
 
 
 @require_POST
-@allow(REFERRAL_HANDLERS)
+@allow(HANDLE_REFERRAL)
 def referral_accept(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "accept")
 
 
 @require_POST
-@allow(REFERRAL_HANDLERS)
+@allow(HANDLE_REFERRAL)
 def referral_decline(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "decline")
 
 
 @require_POST
-@allow({Role.SUPERVISOR, Role.LEADER, Role.PEER})
+@allow(ASSIGN_REFERRAL)
 def referral_assign(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "assign")
 
 
 @require_POST
-@allow(REFERRAL_HANDLERS)
+@allow(CLOSE_REFERRAL)
 def referral_close(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "close")

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Program leader")
     EVALUATOR = "evaluator", _("Evaluator")
     ADMIN = "admin", _("Administrator")
+    SYSTEM = "system", _("System (imports and scheduled jobs)")
 
 
 class TeamType(models.TextChoices):

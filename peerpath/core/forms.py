@@ -6,7 +6,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.clients.models import Client
+from peerpath.core.models import AuditEvent
+
+# Core imports no domain app: the client model is whatever the audit trail's ``client`` points at.
+Client: Any = AuditEvent._meta.get_field("client").related_model
 
 
 class AuditSearchForm(forms.Form):
@@ -16,4 +19,4 @@ class AuditSearchForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
-        self.fields["actor"].queryset = get_user_model().objects.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
+        self.fields["actor"].queryset = get_user_model().objects.filter(organisation_id=user.organisation_id).exclude(role="system")  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Tenancy, shared base models and the audit trail."""
+"""Tenancy, shared base models, the audit trail and notifications."""
 
 from __future__ import annotations
 
@@ -117,3 +117,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("The audit trail cannot be deleted.")
+
+
+class Notification(OrganisationScoped):
+    """A message for one staff member, shown in the reader's own language.
+
+    Stored as ``kind`` + ``params`` and rendered when read (``text``), never in the sender's
+    language. ``message`` keeps the English rendering (for search) and the text of notifications
+    written before kinds existed. The table kept its old name when the model moved from workforce.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=80, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "workforce_notification"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind or 'message'} → {self.recipient_id}"
+
+    @property
+    def text(self) -> str:
+        from peerpath.core.notifications import render
+
+        return render(self)
+from peerpath.core.idempotency import IdempotencyKey  # noqa: E402,F401 - the model lives beside its mechanism

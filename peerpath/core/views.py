@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import logging
+
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connections
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from peerpath.core.access import ALL_ROLES, AuthedRequest, allow, public
 from peerpath.core.choices import Role
 from peerpath.core.forms import AuditSearchForm
+from peerpath.core.policies import READ_AUDIT_TRAIL
 from peerpath.core.selectors import audit_events_search
+
+logger = logging.getLogger(__name__)
 
 # Where each role starts its day.
 START_PAGE: dict[str, str] = {
@@ -27,11 +33,25 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @public
 def healthz(request: AuthedRequest) -> HttpResponse:
-    """Liveness check; also the trivial endpoint benchmarks compare against."""
-    return JsonResponse({"status": "ok"})
+    """Health check: the process answers and the database does. One ``SELECT 1`` on the worker's
+    (persistent) connection keeps it cheap: it is also the trivial endpoint benchmarks compare against."""
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.warning("healthz: the database is unreachable", exc_info=True)
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@allow({Role.ADMIN})
+@allow(ALL_ROLES)
+def healthz_session(request: AuthedRequest) -> HttpResponse:
+    """The signed-in floor: session, user and the middleware every page runs, nothing else.
+    Benchmarks measure pages against it (issue 11); it reveals only the caller's own id."""
+    return JsonResponse({"status": "ok", "user": request.user.pk})
+
+
+@allow(READ_AUDIT_TRAIL)
 def audit_search(request: AuthedRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None, user=request.user)
     client_id = actor_id = None

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role, TeamType
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
@@ -57,7 +58,7 @@ def _require(user: Any, roles: set[str] | frozenset[str]) -> None:
 
 
 @router.get("/clients/{client_id}/service-events", response={200: list[ServiceEventOut], **ERRORS}, url_name="outcomes_service_event_list")
-def service_event_list(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def service_event_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
     _require(user, READ_ROLES)
     client = selectors.client_for(user, client_id)
@@ -77,7 +78,7 @@ def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> Statu
 
 
 @router.post("/service-events/{event_id}/withdraw", response={200: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_withdraw")
-def service_event_withdraw(request: HttpRequest, event_id: int) -> dict[str, Any]:
+def service_event_withdraw(request: HttpRequest, event_id: Id) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     _require(user, services.ENTRY_ROLES | services.IMPORT_ROLES)
     event = selectors.event_for(user, event_id)

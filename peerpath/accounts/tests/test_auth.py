@@ -92,7 +92,7 @@ def test_token_with_wrong_password_names_the_field(db):
     StaffFactory(username="maya")
     response = _post_token({"username": "maya", "password": "nope"})
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "password", "reason": "Username or password is not correct."}]
+    assert response.json()["errors"] == [{"field": "password", "reason": "Username or password is not correct.", "code": "invalid"}]
     assert ApiToken.objects.count() == 0
 
 

@@ -79,3 +79,20 @@ def test_admin_turns_on_two_factor_for_the_organisation(world, login):
     assert (world.a.organisation.require_mfa, world.a.organisation.safety_protocol) == (True, "Call 988.")
     world.b.organisation.refresh_from_db()
     assert world.b.organisation.require_mfa is False
+
+
+def test_changing_teams_deactivates_memberships_and_never_deletes_them(world):
+    from peerpath.accounts.models import TeamMembership
+    from peerpath.accounts.services import staff_update
+    from peerpath.core.tenancy import active_team_ids
+
+    admin, peer = world.a.users["admin"], world.a.users["peer"]
+    old = TeamMembership.objects.get(staff=peer, team=world.a.team)
+    staff_update(actor=admin, staff=peer, role="peer", teams=[world.a.other_team], is_active=True, caseload_capacity=20)
+    old.refresh_from_db()
+    assert (old.is_active, old.ended_at is not None) == (False, True)
+    assert active_team_ids(peer) == [world.a.other_team.pk]
+    # Re-joining starts a new membership; the ended one stays as history.
+    staff_update(actor=admin, staff=peer, role="peer", teams=[world.a.team], is_active=True, caseload_capacity=20)
+    rows = list(TeamMembership.objects.filter(staff=peer).order_by("pk").values_list("team_id", "is_active"))
+    assert rows == [(world.a.team.pk, False), (world.a.other_team.pk, False), (world.a.team.pk, True)]

@@ -4,6 +4,10 @@ Routes are *discovered* from the URL resolver; each must be declared in its app'
 ``tests/route_access.py`` (see peerpath/testing/access.py), so a new route without a declared
 access rule fails here. Third-party sign-in pages (allauth) and the platform admin guard
 themselves and are tested in accounts/tests/test_auth.py and test_platform_admin below.
+
+The two-organisation world is built once for this module (``matrix_world``, inside one outer
+transaction rolled back at the end); each test runs in its own savepoint and each call in a
+nested one, so every role meets the same state without rebuilding the world for every route.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peerpath.accounts.tests.factories import make_token
 from peerpath.testing.access import Route
-from peerpath.testing.fixtures import ROLES
+from peerpath.testing.fixtures import ROLES, World, build_org_world
 
 SELF_GUARDED = ("account_", "mfa_")
 
@@ -100,6 +104,19 @@ def _http_for(user, world, is_api: bool) -> DjangoClient:
         http.force_login(user)
     http._world = world  # type: ignore[attr-defined]
     return http
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """Both organisations, built once per test worker for the whole matrix and never committed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World(a=build_org_world("a"), b=build_org_world("b"))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(matrix_world, db):
+    return matrix_world
 
 
 @pytest.mark.parametrize("name", DISCOVERED)

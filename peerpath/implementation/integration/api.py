@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Schema
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 from peerpath.implementation.integration import rules, selectors

@@ -9,17 +9,18 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, BarrierKind, PlanItem, PlanItemStatus
 from peerpath.implementation.planning import recommend, selectors, services
 from peerpath.implementation.planning.rules import EVERYONE, READERS, WRITERS
+from peerpath.implementation.reference import selectors as reference
 
 router = Router(tags=["implementation"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -206,7 +207,7 @@ def recommendations(request: Any, payload: RecommendationsIn) -> list[dict[str, 
 
 # ------------------------------------------------------------------ plans
 
-class PlanIn(Schema):
+class ImplementationPlanIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
@@ -214,7 +215,7 @@ class PlanIn(Schema):
     from_checklist: StrictBool = False
 
 
-class PlanOut(Schema):
+class ImplementationPlanOut(Schema):
     id: int
     title: str
     team_id: int | None
@@ -230,14 +231,14 @@ def _plan_out(p: Any) -> dict[str, Any]:
             "created_at": p.created_at, "items": p.item_total, "done": p.item_done, "dropped": p.item_dropped}
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS}, url_name="planning_plan_list")
+@router.get("/plans", response={200: list[ImplementationPlanOut], **ERRORS}, url_name="planning_plan_list")
 def plan_list(request: Any) -> list[dict[str, Any]]:
     """Plans the caller may open (peer workers and clinicians: those with an action they own)."""
     return [_plan_out(p) for p in selectors.plans_for(request.auth)]
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS}, url_name="planning_plan_create")
-def plan_create(request: Any, payload: PlanIn) -> Status:
+@router.post("/plans", response={201: ImplementationPlanOut, **ERRORS}, url_name="planning_plan_create")
+def plan_create(request: Any, payload: ImplementationPlanIn) -> Status:
     """A new plan; ``from_checklist`` fills it with the best-practice checklist."""
     user = request.auth
     _require(user, WRITERS)
@@ -303,7 +304,7 @@ def item_list(request: Any, filters: Query[ItemQuery]) -> list[dict[str, Any]]:
 
 
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS}, url_name="planning_item_create")
-def item_create(request: Any, plan_id: int, payload: PlanItemIn) -> Status:
+def item_create(request: Any, plan_id: Id, payload: PlanItemIn) -> Status:
     user = request.auth
     _require(user, WRITERS)
     plan = selectors.plan_for(user, plan_id)
@@ -328,7 +329,7 @@ def item_create(request: Any, plan_id: int, payload: PlanItemIn) -> Status:
 
 
 @router.post("/plan-items/{item_id}/status", response={200: PlanItemOut, **ERRORS}, url_name="planning_item_status")
-def item_status(request: Any, item_id: int, payload: PlanItemStatusIn) -> dict[str, Any]:
+def item_status(request: Any, item_id: Id, payload: PlanItemStatusIn) -> dict[str, Any]:
     """Change an action's status (the plan's writers and the action's owner). ``done`` records the
     completion date (today unless given); any other status clears it."""
     user = request.auth

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt, StrictStr
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 from peerpath.implementation.ratings import rules, selectors, services
@@ -24,7 +25,7 @@ def _require(user: Any, roles: Any) -> None:
         raise NotAllowed
 
 
-class RoundIn(Schema):
+class RatingRoundIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
@@ -33,7 +34,7 @@ class RoundIn(Schema):
     notes: str = Field("", max_length=4000)
 
 
-class RoundOut(Schema):
+class RatingRoundOut(Schema):
     id: int
     title: str
     rated_on: date
@@ -66,7 +67,7 @@ class RatingOut(Schema):
     evidence: str
 
 
-class RoundDetailOut(RoundOut):
+class RoundDetailOut(RatingRoundOut):
     ratings: list[RatingOut]
 
 
@@ -81,14 +82,14 @@ def _rating_out(r: Any) -> dict[str, Any]:
             "score": r.score, "evidence": r.evidence}
 
 
-@router.get("/rounds", response={200: list[RoundOut], **ERRORS}, url_name="ratings_api_round_list")
+@router.get("/rounds", response={200: list[RatingRoundOut], **ERRORS}, url_name="ratings_api_round_list")
 def round_list(request: Any) -> list[dict[str, Any]]:
     _require(request.auth, rules.READERS)
     return [_round_out(r) for r in selectors.rounds_for(request.auth)]
 
 
-@router.post("/rounds", response={201: RoundOut, **ERRORS}, url_name="ratings_api_round_create")
-def round_create(request: Any, payload: RoundIn) -> Status:
+@router.post("/rounds", response={201: RatingRoundOut, **ERRORS}, url_name="ratings_api_round_create")
+def round_create(request: Any, payload: RatingRoundIn) -> Status:
     user = request.auth
     _require(user, rules.RATERS)
     team = None
@@ -102,7 +103,7 @@ def round_create(request: Any, payload: RoundIn) -> Status:
 
 
 @router.get("/rounds/{round_id}", response={200: RoundDetailOut, **ERRORS}, url_name="ratings_api_round_get")
-def round_get(request: Any, round_id: int) -> dict[str, Any]:
+def round_get(request: Any, round_id: Id) -> dict[str, Any]:
     _require(request.auth, rules.READERS)
     found = selectors.round_for(request.auth, round_id)
     return dict(_round_out(found), ratings=[_rating_out(r) for r in selectors.ratings_of(found)])
@@ -115,7 +116,7 @@ def _entry(index: int, rating: RatingIn) -> dict[str, Any]:
 
 @router.put("/rounds/{round_id}/ratings", response={200: RoundDetailOut, **ERRORS},
             url_name="ratings_api_ratings_save")
-def ratings_save(request: Any, round_id: int, payload: RatingsIn) -> dict[str, Any]:
+def ratings_save(request: Any, round_id: Id, payload: RatingsIn) -> dict[str, Any]:
     """Save some ratings of a round (the others are kept). One invalid rating refuses the whole request."""
     user = request.auth
     _require(user, rules.RATERS)
@@ -145,7 +146,7 @@ class HeatRowOut(Schema):
 
 
 class HeatmapOut(Schema):
-    rounds: list[RoundOut]
+    rounds: list[RatingRoundOut]
     rows: list[HeatRowOut]
 
 
@@ -155,7 +156,7 @@ def _cell_out(round_id: int, cell: selectors.Cell) -> dict[str, Any]:
 
 
 @router.get("/heatmap", response={200: HeatmapOut, **ERRORS}, url_name="ratings_api_heatmap")
-def heatmap(request: Any, team_id: int | None = None) -> dict[str, Any]:
+def heatmap(request: Any, team_id: Id | None = None) -> dict[str, Any]:
     """The heat-map's data: one row per construct (and per role × characteristic for Individuals), one cell
     per round (oldest first), and the change between the two latest rounds."""
     user = request.auth

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import get_language
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core.api_support import ErrorOut
+from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
@@ -27,7 +28,7 @@ def _require(user: Any, roles: Any) -> None:
         raise NotAllowed
 
 
-class RoundOut(Schema):
+class ReadinessRoundOut(Schema):
     id: int
     title: str
     team_id: int | None
@@ -48,7 +49,7 @@ def _round_out(r: ReadinessRound) -> dict[str, Any]:
             "invited": getattr(r, "n_invited", 0), "answered": getattr(r, "n_answered", 0)}
 
 
-@router.get("/rounds", response={200: list[RoundOut], **ERRORS}, url_name="readiness_rounds")
+@router.get("/rounds", response={200: list[ReadinessRoundOut], **ERRORS}, url_name="readiness_rounds")
 def round_list(request: Any) -> list[dict[str, Any]]:
     """Rounds whose aggregate results the caller may read (leaders, admins, evaluators, supervisors)."""
     user = request.auth
@@ -56,7 +57,7 @@ def round_list(request: Any) -> list[dict[str, Any]]:
     return [_round_out(r) for r in selectors.rounds_for(user).prefetch_related("instruments")]
 
 
-class RoundIn(Schema):
+class ReadinessRoundIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=200)
@@ -68,8 +69,8 @@ class RoundIn(Schema):
     free_text_prompt: str = Field("", max_length=300)
 
 
-@router.post("/rounds", response={201: RoundOut, **ERRORS}, url_name="readiness_round_open")
-def round_open(request: Any, payload: RoundIn) -> Status:
+@router.post("/rounds", response={201: ReadinessRoundOut, **ERRORS}, url_name="readiness_round_open")
+def round_open(request: Any, payload: ReadinessRoundIn) -> Status:
     """Open a round and invite every active staff member of the roles (of the team, for a team round)."""
     user = request.auth
     _require(user, rules.OPENERS)
@@ -108,7 +109,7 @@ class ChangeOut(Schema):
 
 
 class ResultsOut(Schema):
-    round: RoundOut
+    round: ReadinessRoundOut
     final: bool = Field(description="False while the round still takes answers: then only the counts")
     min_group: int
     respondents: int
@@ -123,7 +124,7 @@ class ResultsOut(Schema):
 
 
 @router.get("/rounds/{round_id}/results", response={200: ResultsOut, **ERRORS}, url_name="readiness_round_results")
-def round_results(request: Any, round_id: int) -> dict[str, Any]:
+def round_results(request: Any, round_id: Id) -> dict[str, Any]:
     """Aggregates by role group (groups under five respondents never shown on their own) and the change in
     the whole-round means since the previous round of the same scope. Scores appear only once the round
     takes no more answers (``final``)."""
@@ -137,8 +138,8 @@ def round_results(request: Any, round_id: int) -> dict[str, Any]:
             "previous_round_id": previous.pk if previous else None, "change_since_previous": changes}
 
 
-@router.post("/rounds/{round_id}/close", response={200: RoundOut, **ERRORS}, url_name="readiness_round_close")
-def round_close(request: Any, round_id: int) -> dict[str, Any]:
+@router.post("/rounds/{round_id}/close", response={200: ReadinessRoundOut, **ERRORS}, url_name="readiness_round_close")
+def round_close(request: Any, round_id: Id) -> dict[str, Any]:
     user = request.auth
     _require(user, rules.OPENERS)
     readiness_round = selectors.round_for(user, round_id)
@@ -158,20 +159,20 @@ def waiting(request: Any) -> list[dict[str, Any]]:
     return [{"id": r.pk, "title": r.title, "closes_on": r.closes_on} for r in selectors.waiting_for(request.auth)]
 
 
-class ItemOut(Schema):
+class ReadinessItemOut(Schema):
     id: int
     number: int
     text: str
     subscale: str
 
 
-class InstrumentOut(Schema):
+class ReadinessInstrumentOut(Schema):
     code: str
     name: str
     scale_min: int
     scale_max: int
     scale_labels: list[str]
-    items: list[ItemOut]
+    items: list[ReadinessItemOut]
 
 
 class SurveyOut(Schema):
@@ -181,11 +182,11 @@ class SurveyOut(Schema):
     accepting_answers: bool
     answered: bool
     free_text_prompt: str
-    instruments: list[InstrumentOut]
+    instruments: list[ReadinessInstrumentOut]
 
 
 @router.get("/rounds/{round_id}/survey", response={200: SurveyOut, **ERRORS}, url_name="readiness_survey")
-def survey(request: Any, round_id: int) -> dict[str, Any]:
+def survey(request: Any, round_id: Id) -> dict[str, Any]:
     """The questions of a round the caller is invited to (texts and labels in the caller's language)."""
     user = request.auth
     readiness_round = selectors.invitation_round_for(user, round_id)
@@ -202,17 +203,17 @@ def survey(request: Any, round_id: int) -> dict[str, Any]:
                 for i in readiness_round.instruments.prefetch_related("items")]}
 
 
-class AnswerIn(Schema):
+class ReadinessAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     item_id: StrictInt
     value: StrictInt
 
 
-class AnswersIn(Schema):
+class ReadinessAnswersIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    answers: list[AnswerIn] = Field(max_length=100, description="Unanswered items are left out")
+    answers: list[ReadinessAnswerIn] = Field(max_length=100, description="Unanswered items are left out")
     comment: str = Field("", max_length=4000)
 
 
@@ -222,7 +223,7 @@ class SubmittedOut(Schema):
 
 
 @router.post("/rounds/{round_id}/answers", response={201: SubmittedOut, **ERRORS}, url_name="readiness_answers_submit")
-def answers_submit(request: Any, round_id: int, payload: AnswersIn) -> Status:
+def answers_submit(request: Any, round_id: Id, payload: ReadinessAnswersIn) -> Status:
     """Answer a round once (only if invited, only while it is open). Errors name the answer:
     ``answers.<index>.value`` or ``answers.<index>.item_id``."""
     user = request.auth
