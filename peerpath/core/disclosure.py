@@ -23,6 +23,7 @@ This module imports no domain app: it works on plain numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 
@@ -32,7 +33,7 @@ DEFAULT_MIN_CELL_STAFF = 5
 
 def min_cell_clients() -> int:
     """The smallest count of clients shown (setting ``PEERPATH_MIN_CELL_CLIENTS``, default 11)."""
-    value = getattr(settings, "PEERPATH_MIN_CELL_CLIENTS", None)
+    value: Any = getattr(settings, "PEERPATH_MIN_CELL_CLIENTS", None)
     if value is None:
         value = getattr(settings, "PEERPATH_MIN_CELL_SIZE", DEFAULT_MIN_CELL_CLIENTS)
     return max(int(value), 1)
@@ -93,12 +94,12 @@ def protect(cells: Mapping[str, int], relations: Iterable[Sequence[str]], thresh
     Returns the shown cells, hidden ones as None."""
     last = set(keep)
     visible = set(cells) if shown is None else set(shown)
-    relations = [tuple(r) for r in relations]
+    ties = [tuple(r) for r in relations]
     show = {c for c in visible if not is_small(cells[c], threshold)}
-    while (relation := _violation(cells, relations, show, threshold)) is not None:
+    while (relation := _violation(cells, ties, show, threshold)) is not None:
         candidates = sorted((c for c in relation if c in show), key=lambda c: (c in last, cells[c] == 0, cells[c], c))
         if not candidates:  # the relation is solved through others: hide every shown cell it touches
-            touching = {c for r in relations if set(r) & set(relation) for c in r} & show
+            touching = {c for r in ties if set(r) & set(relation) for c in r} & show
             candidates = sorted(touching, key=lambda c: (c in last, cells[c] == 0, cells[c], c))
             if not candidates:
                 break
