@@ -77,7 +77,9 @@ def adjusted_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, A
     crude_summary = crude.summary.loc["peer"]
     weighted_km = {}
     for group, mask in (("peer", treated), ("comparison", ~treated)):
-        kmf = KaplanMeierFitter().fit(data["time"][mask], data["event"][mask], weights=data["w"][mask])
+        with warnings.catch_warnings():  # the weights are propensity weights by design; the CI comes from the Cox model
+            warnings.simplefilter("ignore")
+            kmf = KaplanMeierFitter().fit(data["time"][mask], data["event"][mask], weights=data["w"][mask])
         weighted_km[group] = {str(h): _round(1 - float(kmf.predict(h))) for h in HORIZONS}
     return {
         "method": METHOD, "estimable": True,
@@ -85,7 +87,7 @@ def adjusted_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, A
                                "ci": [_round(crude_summary["exp(coef) lower 95%"], 3), _round(crude_summary["exp(coef) upper 95%"], 3)]},
         "hazard_ratio_adjusted": {"hr": _round(summary["exp(coef)"], 3),
                                   "ci": [_round(summary["exp(coef) lower 95%"], 3), _round(summary["exp(coef) upper 95%"], 3)],
-                                  "p_value": _round(summary["p"], 4)},
+                                  "p_value": float(f"{float(summary['p']):.4g}")},
         "weighted_km_readmitted": weighted_km,
         "balance_crude": balance(covariates, treated),
         "balance_weighted": balance(covariates, treated, weights),
