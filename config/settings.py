@@ -295,6 +295,9 @@ Q_CLUSTER = {
 PEERPATH_DEMO_PASSWORD = env_str("PEERPATH_DEMO_PASSWORD")
 PEERPATH_NOT_SEEN_DAYS = env_int("PEERPATH_NOT_SEEN_DAYS", 14)
 PEERPATH_MIN_CELL_SIZE = env_int("PEERPATH_MIN_CELL_SIZE", 11)
+# Disclosure control (peerpath/core/disclosure.py reads these, and only it): the smallest count of people shown.
+PEERPATH_MIN_CELL_CLIENTS = env_int("PEERPATH_MIN_CELL_CLIENTS", PEERPATH_MIN_CELL_SIZE)
+PEERPATH_MIN_CELL_STAFF = env_int("PEERPATH_MIN_CELL_STAFF", 5)
 # Live routes (server-sent events): how often a stream re-reads the database (ms) when no in-process
 # event woke it (another worker process wrote), and how long one stream stays open (s) before the
 # browser reconnects.

@@ -23,6 +23,7 @@ This module imports no domain app: it works on plain numbers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 
@@ -32,7 +33,7 @@ DEFAULT_MIN_CELL_STAFF = 5
 
 def min_cell_clients() -> int:
     """The smallest count of clients shown (setting ``PEERPATH_MIN_CELL_CLIENTS``, default 11)."""
-    value = getattr(settings, "PEERPATH_MIN_CELL_CLIENTS", None)
+    value: Any = getattr(settings, "PEERPATH_MIN_CELL_CLIENTS", None)
     if value is None:
         value = getattr(settings, "PEERPATH_MIN_CELL_SIZE", DEFAULT_MIN_CELL_CLIENTS)
     return max(int(value), 1)
@@ -52,27 +53,29 @@ def count(n: int, threshold: int) -> int | None:
     return None if is_small(int(n), threshold) else int(n)
 
 
-def _known(cells: Mapping[str, int], relations: list[tuple[str, ...]], shown: set[str]) -> set[str]:
-    """What a reader can work out: the shown cells, then any cell that is the only unknown of a relation."""
-    known = set(shown)
+def _known(cells: Mapping[str, int], relations: list[tuple[str, ...]], shown: set[str]) -> dict[str, tuple[str, ...] | None]:
+    """What a reader can work out: the shown cells, then any cell that is the only unknown of a relation
+    (mapped to the relation that gives it away)."""
+    known: dict[str, tuple[str, ...] | None] = dict.fromkeys(shown)
     changed = True
     while changed:
         changed = False
         for relation in relations:
             unknown = [c for c in relation if c not in known]
             if len(unknown) == 1:
-                known.add(unknown[0])
+                known[unknown[0]] = relation
                 changed = True
     return known
 
 
 def _violation(cells: Mapping[str, int], relations: list[tuple[str, ...]], shown: set[str],
                threshold: int) -> tuple[str, ...] | None:
+    """A relation through which a small count can be worked out, or None."""
     known = _known(cells, relations, shown)
+    for cell, source in known.items():
+        if source is not None and is_small(cells[cell], threshold):
+            return source
     for relation in relations:
-        unknown = [c for c in relation if c not in shown]
-        if any(c in known and is_small(cells[c], threshold) for c in unknown):
-            return relation
         rest = [c for c in relation if c not in known]
         if len(rest) >= 2 and is_small(sum(cells[c] for c in rest), threshold):
             return relation  # the hidden cells' sum is itself a small count
@@ -80,22 +83,24 @@ def _violation(cells: Mapping[str, int], relations: list[tuple[str, ...]], shown
 
 
 def protect(cells: Mapping[str, int], relations: Iterable[Sequence[str]], threshold: int,
-            *, shown: Iterable[str] | None = None) -> dict[str, int | None]:
+            *, shown: Iterable[str] | None = None, keep: Iterable[str] = ()) -> dict[str, int | None]:
     """Primary and complementary suppression of a table of counts.
 
     ``cells`` holds every count, including derived ones a reader never sees directly (e.g. eligible −
     re-admitted); ``shown`` names the cells a reader would see (default: all). Each relation lists the cells
     tied by one additive identity. A reader who knows the shown cells can solve any relation with one unknown,
     and knows the sum of the unknowns of any other; cells are hidden (smallest first) until no small count can
-    be worked out that way. Returns the shown cells, hidden ones as None."""
+    be worked out that way. Cells named in ``keep`` (a group's size) are hidden only when nothing else helps.
+    Returns the shown cells, hidden ones as None."""
+    last = set(keep)
     visible = set(cells) if shown is None else set(shown)
-    relations = [tuple(r) for r in relations]
+    ties = [tuple(r) for r in relations]
     show = {c for c in visible if not is_small(cells[c], threshold)}
-    while (relation := _violation(cells, relations, show, threshold)) is not None:
-        candidates = sorted((c for c in relation if c in show), key=lambda c: (cells[c] == 0, cells[c], c))
+    while (relation := _violation(cells, ties, show, threshold)) is not None:
+        candidates = sorted((c for c in relation if c in show), key=lambda c: (c in last, cells[c] == 0, cells[c], c))
         if not candidates:  # the relation is solved through others: hide every shown cell it touches
-            touching = {c for r in relations if set(r) & set(relation) for c in r} & show
-            candidates = sorted(touching, key=lambda c: (cells[c] == 0, cells[c], c))
+            touching = {c for r in ties if set(r) & set(relation) for c in r} & show
+            candidates = sorted(touching, key=lambda c: (c in last, cells[c] == 0, cells[c], c))
             if not candidates:
                 break
         show.discard(candidates[0])

@@ -44,6 +44,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Published internal-consistency reliabilities used for the Jacobson–Truax reliable change index,
 # and which direction is better. Keys are instrument codes without punctuation, upper case.
+# Optional columns: used when present (the evaluation's own files have them), not required of other files.
+# followed_days = days from the index date to the end of data collection (crude proportions need it);
+# the rest are baseline covariates at the index date for the balance table and the adjusted comparison
+# (age in whole years, may be empty when unknown).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "km": ("followed_days", "age", "prior_admissions", "prior_inpatient_days", "prior_ed_visits"),
+}
+MAY_BE_EMPTY = {"age"}
+
 RELIABILITY: dict[str, dict[str, Any]] = {
     "PHQ9": {"r": 0.89, "lower_is_better": True, "source": "Kroenke, Spitzer & Williams 2001 (alpha 0.89)"},
     "GAD7": {"r": 0.92, "lower_is_better": True, "source": "Spitzer et al. 2006 (alpha 0.92)"},
@@ -113,12 +122,18 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
         "km": {"time_days"}, "prepost": {"pre", "post"}, "did": {"outcome"},
         "cost": set(COLUMNS["cost"]) - {"client_id", "group"},
     }[kind]
+    optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c in raw.columns]
+    numeric = numeric | set(optional)
+    columns = list(COLUMNS[kind]) + optional
     seen: set[tuple[str, ...]] = set()
     for position, record in enumerate(raw.to_dict("records")):
         line = position + 2
         row: dict[str, Any] = {}
-        for column in COLUMNS[kind]:
+        for column in columns:
             value = str(record.get(column, "")).strip()
+            if column in MAY_BE_EMPTY and not value:
+                row[column] = float("nan")
+                continue
             if column == "client_id":
                 if not value:
                     problems.append(InputProblem(line, column, "empty; every row needs a client id"))
@@ -155,7 +170,7 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
         rows.append(row)
     if problems:
         raise AnalysisInputError(problems)
-    frame = pd.DataFrame(rows, columns=list(COLUMNS[kind]))
+    frame = pd.DataFrame(rows, columns=columns)
     if not len(frame):
         raise AnalysisInputError([InputProblem(0, ",".join(COLUMNS[kind]), "the file has a header but no data rows")])
     return frame
@@ -163,7 +178,8 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
 
 def canonical_order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The rows in one fixed order whatever order they came in (a hash of the key columns), so floating-point
-    sums, regressions and the bootstrap give identical numbers from the page's data and from a file."""
+    sums, regressions and the bootstrap give identical numbers from the page's data and from a file. The keys
+    are values, not pseudonyms: each downloaded file has its own pseudonyms, and the numbers must not change."""
     order = np.argsort(pd.util.hash_pandas_object(frame[keys], index=False).to_numpy(), kind="stable")
     return frame.iloc[order].reset_index(drop=True)
 
@@ -194,18 +210,26 @@ def measure_key(measure: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", measure.upper())
 
 
-def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
+def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11, eligible: dict[str, int] | None = None) -> dict[str, Any]:
     """Per measure and group: mean change post − pre with a 95% CI (scipy paired t), Cohen's d_z, and the
     share reliably improved / deteriorated by the Jacobson–Truax reliable change index."""
     results = []
-    complete = canonical_order(frame.dropna(subset=["pre", "post"]), ["client_id", "measure"])
+    complete = canonical_order(frame.dropna(subset=["pre", "post"]), ["measure", "group", "pre", "post"])
     for measure in sorted(complete["measure"].unique()):
         info = RELIABILITY.get(measure_key(measure))
+        # One SD for both groups (the pooled baseline SD of everyone with both scores), so the reliable-change
+        # threshold is the same in both groups.
+        both = complete[complete["measure"] == measure]["pre"].to_numpy(float)
+        sd_reference = float(np.std(both, ddof=1)) if len(both) > 1 else 0.0
         for group in GROUPS:
             part = complete[(complete["measure"] == measure) & (complete["group"] == group)]
             n = len(part)
             entry: dict[str, Any] = {"measure": measure, "group": group, "n": _count(n, min_cell),
                                      "suppressed": n < min_cell}
+            if eligible and eligible.get(group) and n >= min_cell:
+                # Completeness: clients with both scores ÷ clients in the group.
+                entry["completeness"] = {"pairs": n, "eligible_clients": int(eligible[group]),
+                                         "pct": _round(100 * n / eligible[group], 1)}
             results.append(entry)
             if n < min_cell:
                 continue
@@ -214,23 +238,29 @@ def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, An
             test = stats.ttest_rel(post, pre)
             ci = test.confidence_interval(0.95)
             sd_change = float(np.std(change, ddof=1))
+            sd_av = (float(np.std(pre, ddof=1)) + float(np.std(post, ddof=1))) / 2
             entry.update({
                 "mean_pre": _round(pre.mean()), "mean_post": _round(post.mean()),
                 "sd_pre": _round(np.std(pre, ddof=1)),
                 "mean_change": _round(change.mean()), "ci": [_round(ci.low), _round(ci.high)],
                 "t": _round(test.statistic), "p_value": _p(test.pvalue),
                 "effect_size_dz": _round(change.mean() / sd_change) if sd_change > 0 else None,
+                # d_av (Cumming 2012; Lakens 2013): mean change / mean of the pre and post SDs, the value readers
+                # compare with 0.2 / 0.5 / 0.8.
+                "effect_size_dav": _round(change.mean() / sd_av) if sd_av > 0 else None,
                 "reliable_change": None,
             })
             if info:
-                s_diff = reliable_change_sdiff(float(np.std(pre, ddof=1)), info["r"])
+                s_diff = reliable_change_sdiff(sd_reference, info["r"])
                 if s_diff > 0:
                     rci = change / s_diff
                     better = rci < -RCI_CRITICAL if info["lower_is_better"] else rci > RCI_CRITICAL
                     worse = rci > RCI_CRITICAL if info["lower_is_better"] else rci < -RCI_CRITICAL
                     improved, deteriorated = int(better.sum()), int(worse.sum())
                     entry["reliable_change"] = {
-                        "s_diff": _round(s_diff), "reliability": info["r"], "reliability_source": info["source"],
+                        "s_diff": _round(s_diff), "sd_reference": _round(sd_reference),
+                        "sd_source": "pooled baseline SD of both groups",
+                        "reliability": info["r"], "reliability_source": info["source"],
                         "lower_is_better": info["lower_is_better"],
                         "improved": _count(improved, min_cell),
                         "pct_improved": None if 0 < improved < min_cell else _round(100 * improved / n, 1),
@@ -239,8 +269,10 @@ def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, An
                     }
     return {
         "method": "Paired difference post − pre per client with both scores (scipy.stats.ttest_rel, 95% CI); "
-                  "effect size Cohen's d_z = mean change / SD of change; reliable change by Jacobson & Truax (1991): "
-                  "RCI = change / S_diff, S_diff = √2 · SD_pre · √(1 − r), |RCI| > 1.96.",
+                  "effect sizes Cohen's d_z = mean change / SD of change and d_av = mean change / mean of the intake and "
+                  "follow-up SDs; reliable change by Jacobson & Truax (1991): RCI = change / S_diff, S_diff = √2 · SD · "
+                  "√(1 − r), |RCI| > 1.96, with one SD for both groups (the pooled intake SD) and the published "
+                  "reliability r shown with its source.",
         "caveats": "Uncontrolled pre/post change includes regression to the mean (people often start when "
                    "they feel worst) and loss to follow-up bias: only clients with both scores are counted.",
         "measures": results,
@@ -258,7 +290,7 @@ def reliable_change_sdiff(sd_pre: float, reliability: float) -> float:
 def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
     """OLS ``outcome ~ peer + post + peer:post`` with standard errors clustered by client (statsmodels);
     the interaction is the difference-in-differences estimate."""
-    frame = canonical_order(frame, ["client_id", "period"])
+    frame = canonical_order(frame, ["group", "period", "outcome"])
     treated = frame["group"].to_numpy() == "peer"
     post = frame["period"].to_numpy() == "post"
     clusters = pd.factorize(frame["client_id"])[0]
@@ -274,7 +306,8 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
                                           "mean": _round(outcome[mask].mean()) if n >= min_cell else None}
     result: dict[str, Any] = {
         "method": "Difference in differences: OLS of outcome on a constant, group, period and their interaction "
-                  "(statsmodels), standard errors clustered by client; estimate = interaction coefficient.",
+                  "(statsmodels), standard errors clustered by client; estimate = interaction coefficient; 95% CI and "
+                  "p-value from t with (clients − 1) degrees of freedom.",
         "caveats": "Assumes the two groups' outcomes would have followed parallel trends without peer support; "
                    "the comparison group is not randomised (people who declined or were never matched may differ).",
         "cells": cells, "estimate": None,
@@ -284,13 +317,16 @@ def did_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
         return result
     t, p = treated.astype(float), post.astype(float)
     design = pd.DataFrame({"const": 1.0, "treated": t, "post": p, "treated:post": t * p})
-    fit = sm.OLS(outcome, design).fit(cov_type="cluster", cov_kwds={"groups": clusters})
+    # Small-sample inference: t with (clusters − 1) degrees of freedom (statsmodels' use_t for clustered errors),
+    # not a normal z, which is too narrow with few clients.
+    fit = sm.OLS(outcome, design).fit(cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True)
     term = "treated:post"
     low, high = fit.conf_int(0.05).loc[term]
+    n_clients = int(clusters.max() + 1)
     result["estimate"] = {
         "did": _round(fit.params[term]), "se": _round(fit.bse[term]), "ci": [_round(low), _round(high)],
         "p_value": _p(fit.pvalues[term]), "n_observations": int(fit.nobs),
-        "n_clients": int(clusters.max() + 1),
+        "n_clients": n_clients, "df": n_clients - 1, "t": _round(fit.tvalues[term]),
     }
     return result
 
@@ -310,7 +346,8 @@ def cost_analysis(
     where annual cost = inpatient days × day cost + emergency visits × visit cost. 95% interval by a
     percentile bootstrap of clients within each group (scipy.stats.bootstrap)."""
     params = {"inpatient_day_cost": inpatient_day_cost, "ed_visit_cost": ed_visit_cost, "peer_hour_cost": peer_hour_cost}
-    data = canonical_order(frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)], ["client_id"])
+    data = canonical_order(frame[(frame["years_pre"] > 0) & (frame["years_post"] > 0)],
+                           [c for c in COLUMNS["cost"] if c != "client_id"])
     per_client = {}
     for group in GROUPS:
         part = data[data["group"] == group]
@@ -351,7 +388,7 @@ def cost_analysis(
 
 
 def run_all(datasets: dict[str, pd.DataFrame], *, min_cell: int, cost_parameters: dict[str, float] | None = None,
-            kinds: Iterable[str] = ("km", "prepost", "did", "cost")) -> dict[str, Any]:
+            kinds: Iterable[str] = ("km", "prepost", "did", "cost"), eligible: dict[str, int] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in kinds:
         frame = datasets.get(kind)
@@ -360,7 +397,7 @@ def run_all(datasets: dict[str, pd.DataFrame], *, min_cell: int, cost_parameters
         elif kind == "km":
             out[kind] = km_analysis(frame, min_cell=min_cell)
         elif kind == "prepost":
-            out[kind] = prepost_analysis(frame, min_cell=min_cell)
+            out[kind] = prepost_analysis(frame, min_cell=min_cell, eligible=eligible)
         elif kind == "did":
             out[kind] = did_analysis(frame, min_cell=min_cell)
         else:

@@ -159,6 +159,8 @@ def evaluation(request: HttpRequest, query: Query[CohortQuery]) -> dict[str, Any
     """The evaluation's aggregates (small cells suppressed), the same numbers as the page and ``peerpath analyze``."""
     user = request.auth  # type: ignore[attr-defined]
     _require(user, EVALUATION_ROLES)
+    for name in ("start", "end"):
+        services.check_date_range(getattr(query, name), field=name)
     if query.start and query.end and query.start > query.end:
         raise ServiceError("The end date is before the start date.", field="end")
     if query.team_id is not None and not Team.objects.filter(organisation_id=user.organisation_id, pk=query.team_id).exists():

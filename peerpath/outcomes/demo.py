@@ -121,7 +121,10 @@ def _seed_events(ctx: DemoContext, org: Any) -> None:
 
     for client_id, (group, index) in _index_dates(org).items():
         # The admission that led to the referral, sometimes another earlier in the year.
-        for _ in range(1 if rng.random() < 0.6 else 2):
+        # Usual-care clients had more admissions in the year before (sicker at baseline), so the crude comparison
+        # flatters peer support and the adjusted one (propensity weighting on prior use) has something to correct.
+        prior = 1 if rng.random() < (0.7 if group == "peer" else 0.4) else 2 + int(rng.random() < 0.3)
+        for _ in range(prior):
             admitted = index - timedelta(days=rng.randint(5, 300))
             stay = rng.randint(5, 21)
             add(client_id, EventKind.ADMISSION, admitted, ended_on=min(admitted + timedelta(days=stay), index - timedelta(days=1)),
@@ -129,7 +132,8 @@ def _seed_events(ctx: DemoContext, org: Any) -> None:
         for _ in range(_poisson(rng, 1.6)):
             add(client_id, EventKind.EMERGENCY, index - timedelta(days=rng.randint(1, 364)), facility="Riverside General ED")
         # After the index date: time to re-admission (Weibull), then possibly another stay.
-        scale = _scale(ONE_YEAR_READMISSION[group])
+        # More prior admissions, sooner re-admission (the confounding the adjusted comparison corrects for).
+        scale = _scale(ONE_YEAR_READMISSION[group]) / (1 + 0.5 * (prior - 1))
         day = index
         for _ in range(3):
             gap = max(1, int(rng.weibullvariate(scale, WEIBULL_SHAPE)))

@@ -64,6 +64,11 @@ class CohortForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        from peerpath.outcomes.services import EARLIEST_DATE
+
+        for name in ("start", "end"):
+            if data.get(name) and data[name] < EARLIEST_DATE:
+                self.add_error(name, _("The date is before %(d)s; check the year.") % {"d": EARLIEST_DATE.isoformat()})
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end date is before the start date."))
         if data.get("age_min") is not None and data.get("age_max") is not None and data["age_min"] > data["age_max"]:

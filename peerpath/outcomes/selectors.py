@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -25,6 +24,7 @@ from peerpath.care.models import Encounter, EncounterAttendance
 from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.permissions import visible_clients
+from peerpath.core import disclosure
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.outcomes import analysis
@@ -38,7 +38,8 @@ DAYS_PER_MONTH = 365.25 / 12
 
 
 def min_cell() -> int:
-    return int(getattr(settings, "PEERPATH_MIN_CELL_SIZE", 11))
+    """The client-data threshold (one setting, read by ``peerpath.core.disclosure``)."""
+    return disclosure.min_cell_clients()
 
 
 # ---------------------------------------------------------------- service events
@@ -127,10 +128,11 @@ def _day_sql(column: str) -> str:
 
 
 def _days(values: Any) -> np.ndarray:
-    """Days since 1970-01-01 (None → NaT) as numpy dates."""
+    """Days since 1970-01-01 (None → NaT) as numpy dates. Dates outside 1900–2199 become NaT: they are refused
+    on entry, and one stored earlier must not overflow pandas' nanosecond timestamps (OutOfBoundsDatetime)."""
     numbers = np.array(values, dtype="float64")
     out = np.full(numbers.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    known = ~np.isnan(numbers)
+    known = ~np.isnan(numbers) & (numbers >= -25567) & (numbers < 84006)
     out[known] = numbers[known].astype("int64").astype("datetime64[D]")
     return out
 
@@ -219,7 +221,9 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
     is_peer = peer_index.notna() & ~(comparison_index < peer_index)
     frame["group"] = np.where(is_peer, "peer", np.where(comparison_index.notna(), "comparison", None))
     frame["index_date"] = peer_index.where(is_peer, comparison_index)
-    frame = frame[frame["group"].notna() & (frame["index_date"] <= pd.Timestamp(today))]
+    # Dates before 1900 are refused on entry; any stored earlier are left out rather than breaking the evaluation.
+    frame = frame[frame["group"].notna() & (frame["index_date"] <= pd.Timestamp(today))
+                  & (frame["index_date"] >= pd.Timestamp(1900, 1, 1))]
     if cohort.start:
         frame = frame[frame["index_date"] >= pd.Timestamp(cohort.start)]
     if cohort.end:
@@ -267,27 +271,16 @@ def _peer_minutes(organisation_id: int) -> pd.Series:
 
 
 def _start_peer_minutes(organisation_id: int) -> Callable[[], pd.Series]:
-    """Peer minutes per client: the slowest query (it sums every encounter)."""
+    """Peer minutes per client (the slowest query: it sums every encounter)."""
     return _in_background(lambda: _peer_minutes(organisation_id))
 
 
 def _in_background(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Run a query on its own connection while the rest of the datasets are built (PostgreSQL, outside a
-    transaction); returns a function that waits for the result. Elsewhere it simply runs now."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        result = work()
-        return lambda: result
-
-    def run() -> Any:
-        try:
-            return work()
-        finally:
-            connections["default"].close()  # this thread's own connection
-
-    executor = ThreadPoolExecutor(max_workers=1)
-    future = executor.submit(run)
-    executor.shutdown(wait=False)
-    return future.result
+    """Runs ``work`` now and returns a function giving its result. (This once ran queries in threads on
+    PostgreSQL; threads that import or run lifelines/scipy/statsmodels in a fresh worker failed under load,
+    see issue 10 point 17, so every query and analysis now runs in the request's own thread.)"""
+    result = work()
+    return lambda: result
 
 
 def _overlap_days(start: pd.Series, end: pd.Series, window_start: pd.Series, window_end: pd.Series) -> pd.Series:
@@ -325,8 +318,6 @@ def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple
     km = members.set_index("client_id")[["client_code", "group", "index_date", "followed_days"]].join(first.rename("first_admission"))
     km["event"] = km["first_admission"].notna().astype(int)
     km["time_days"] = np.where(km["event"] == 1, (km["first_admission"] - km["index_date"]).dt.days, km["followed_days"])
-    km_frame = km.reset_index()[["client_code", "group", "time_days", "event"]].rename(columns={"client_code": "client_id"})
-    km_frame["time_days"] = km_frame["time_days"].astype(float)
 
     # Inpatient days and emergency visits in the year before and (up to) the year after the index date.
     window = members.set_index("client_id")[["client_code", "group", "index_date", "followed_days"]].copy()
@@ -346,6 +337,20 @@ def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple
     window = window.join(inpatient).join(ed_counts)
     window = window.fillna({"days_pre": 0.0, "days_post": 0.0, "pre": 0, "post": 0})
     followed = window[window["post_days"] >= MIN_FOLLOWED_DAYS]
+
+    # Baseline (known at the index date) for the balance table and the propensity model.
+    before = admissions[(admissions["occurred_on"] < admissions["index_date"])
+                        & (admissions["occurred_on"] >= admissions["index_date"] - pd.Timedelta(days=WINDOW_DAYS))]
+    km = km.join(before.groupby("client_id").size().rename("prior_admissions")).join(window[["days_pre", "pre"]])
+    dob = members.set_index("client_id")["dob"]
+    km["age"] = np.floor((km["index_date"] - dob).dt.days / 365.25)
+    km = km.fillna({"prior_admissions": 0, "days_pre": 0.0, "pre": 0})
+    km_frame = pd.DataFrame({
+        "client_id": km["client_code"], "group": km["group"], "time_days": km["time_days"].astype(float),
+        "event": km["event"].astype(int), "followed_days": km["followed_days"].astype(float),
+        "age": km["age"].astype(float), "prior_admissions": km["prior_admissions"].astype(float),
+        "prior_inpatient_days": km["days_pre"].astype(float), "prior_ed_visits": km["pre"].astype(float),
+    }).reset_index(drop=True)
 
     did_rows = pd.concat([
         pd.DataFrame({"client_id": followed["client_code"], "group": followed["group"], "period": "pre",
@@ -408,17 +413,10 @@ def evaluation_for(
     datasets, finish_cost = _build(organisation_id=user.organisation_id, cohort=cohort, today=today)
     cost_parameters = cost_parameters or dict(analysis.COST_DEFAULTS)
 
-    def cost() -> tuple[pd.DataFrame, dict[str, Any]]:
-        # Pure pandas/numpy (the peer-minutes query has its own connection), so it runs beside the other
-        # analyses; the bootstrap releases the GIL in numpy.
-        frame = finish_cost()
-        return frame, analysis.run_all({"cost": frame}, min_cell=min_cell(), cost_parameters=cost_parameters,
-                                       kinds=("cost",))["cost"]
-
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        cost_future = executor.submit(cost)
-        results = analysis.run_all(datasets, min_cell=min_cell(), kinds=("km", "prepost", "did"))
-        datasets["cost"], results["cost"] = cost_future.result()
+    datasets["cost"] = finish_cost()
+    sizes = datasets["km"]["group"].value_counts()
+    eligible = {g: int(sizes.get(g, 0)) for g in analysis.GROUPS}
+    results = analysis.run_all(datasets, min_cell=min_cell(), cost_parameters=cost_parameters, eligible=eligible)
     groups = datasets["km"]["group"].value_counts()
     results["cohort"] = {
         "filters": cohort.describe(),
@@ -440,6 +438,56 @@ def dataset_allowed(datasets: dict[str, pd.DataFrame]) -> bool:
     """Row-level (de-identified) data leaves only when each group has at least ``min_cell`` people."""
     counts = datasets["km"]["group"].value_counts()
     return all(int(counts.get(g, 0)) >= min_cell() for g in analysis.GROUPS)
+
+
+# Counts of people with an outcome, and group sizes: a file is refused when its page section hides one.
+# (Follow-up counts hidden only to protect these — at risk, eligible, excluded — do not refuse a file.)
+OUTCOME_COUNT_KEYS = frozenset({"n", "events", "readmitted", "improved", "deteriorated"})
+
+
+def _hides_a_count(node: Any) -> bool:
+    """Whether an analysis result hides a count of people with an outcome, or a group size."""
+    if isinstance(node, dict):
+        return any((key in OUTCOME_COUNT_KEYS and value is None) or _hides_a_count(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_hides_a_count(v) for v in node)
+    return False
+
+
+def linked_data_allowed(user: Any) -> bool:
+    """Roles allowed files that can be joined on one pseudonym (setting ``PEERPATH_LINKED_DATA_ROLES``, none by default)."""
+    return user.role in set(getattr(settings, "PEERPATH_LINKED_DATA_ROLES", ()))
+
+
+def file_pseudonyms(organisation_id: int, codes: pd.Series, kind: str) -> pd.Series:
+    """Pseudonyms for one file: re-keyed per file, so rows of two files of one download cannot be joined."""
+    key = hashlib.sha256(f"{settings.SECRET_KEY}:outcomes-file:{organisation_id}:{kind}".encode()).hexdigest()[:16]
+    hashes = pd.util.hash_pandas_object(codes.astype(str).reset_index(drop=True), index=False, hash_key=key)
+    return pd.Series(["F" + format(int(h), "016x") for h in hashes.to_numpy()], index=codes.index)
+
+
+def download_frame(user: Any, datasets: dict[str, pd.DataFrame], kind: str, *,
+                   cost_parameters: dict[str, float] | None = None) -> tuple[pd.DataFrame | None, str]:
+    """The rows of one dataset a user may download, never richer than the page: ``(frame, "")`` or
+    ``(None, reason)``. Strata the page hides (a measure × group with too few pairs) are removed; a file whose
+    page section hides any other count is refused (tabulating the file would give that count back). Pseudonyms
+    differ between files unless the user's role is allowed linked data."""
+    if not dataset_allowed(datasets):
+        return None, "groups"
+    frame = datasets[kind]
+    if kind == "prepost" and len(frame):
+        result = analysis.prepost_analysis(frame, min_cell=min_cell())
+        hidden = {(m["measure"], m["group"]) for m in result["measures"] if m["suppressed"] or _hides_a_count(m)}
+        frame = frame[[(m, g) not in hidden for m, g in zip(frame["measure"], frame["group"], strict=True)]]
+    elif len(frame):
+        result = analysis.run_all({kind: frame}, min_cell=min_cell(), cost_parameters=cost_parameters, kinds=(kind,))[kind]
+        if _hides_a_count(result):
+            return None, "hidden"
+    frame = export_order(frame.reset_index(drop=True))
+    if not linked_data_allowed(user):
+        frame = frame.assign(client_id=file_pseudonyms(user.organisation_id, frame["client_id"], kind))
+        frame = export_order(frame)
+    return frame, ""
 
 
 def default_start(today: date) -> date:

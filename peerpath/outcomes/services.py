@@ -27,6 +27,14 @@ IMPORT_COLUMNS = ("record_number", "kind", "occurred_on", "ended_on", "status", 
 IMPORT_REQUIRED = ("record_number", "kind", "occurred_on")
 IMPORT_BATCH = 500
 IMPORT_MAX_ROWS = 50_000
+# The domain of every service-use and comparison date: nothing before 1900 (a typo such as 0050-12-18 would
+# otherwise be stored and break every evaluation of the organisation), nothing in the future.
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def check_date_range(value: date | None, *, field: str) -> None:
+    if value is not None and value < EARLIEST_DATE:
+        raise ServiceError(_("The date is before %(d)s; check the year.") % {"d": EARLIEST_DATE.isoformat()}, field=field)
 
 
 def clean_event(*, kind: str, occurred_on: date | None, ended_on: date | None, status: str) -> tuple[str, date, date | None, str]:
@@ -38,6 +46,7 @@ def clean_event(*, kind: str, occurred_on: date | None, ended_on: date | None, s
         raise ServiceError(_("Enter the date."), field="occurred_on")
     if occurred_on > today:
         raise ServiceError(_("The date cannot be in the future."), field="occurred_on")
+    check_date_range(occurred_on, field="occurred_on")
     if ended_on is not None:
         if kind != EventKind.ADMISSION:
             raise ServiceError(_("Only a hospital admission has a discharge date."), field="ended_on")
@@ -101,6 +110,7 @@ def comparison_enrol(*, actor: Any, client: Client, index_date: date, note: str 
         raise NotAllowed("Client of another organisation.")
     if index_date > timezone.localdate():
         raise ServiceError(_("The date cannot be in the future."), field="index_date")
+    check_date_range(index_date, field="index_date")
     if client.matches.exists():
         raise ServiceError(_("This client has had peer support, so cannot be in the comparison group."), field="client")
     with transaction.atomic():

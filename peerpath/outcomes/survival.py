@@ -14,6 +14,7 @@ from lifelines.utils import median_survival_times
 from scipy import stats
 
 from peerpath.core import disclosure
+from peerpath.outcomes.adjusted import adjusted_analysis
 
 GROUPS = ("peer", "comparison")
 HORIZONS = (30, 90, 365)
@@ -75,9 +76,11 @@ def _cells(part: pd.DataFrame) -> tuple[dict[str, int], list[tuple[str, ...]], l
             cells[f"excluded_{h}"] = n - cells[f"eligible_{h}"]
             relations += [(f"eligible_{h}", f"readmitted_{h}", f"not_readmitted_{h}"), ("n", f"eligible_{h}", f"excluded_{h}")]
             shown += [f"eligible_{h}", f"readmitted_{h}", f"excluded_{h}"]
-            if h in AT_RISK_TIMES:  # the eligible not re-admitted by h are those at risk at h, bar events on day h
-                cells[f"events_on_{h}"] = cells[f"at_risk_{h}"] - cells[f"not_readmitted_{h}"]
-                relations.append((f"at_risk_{h}", f"not_readmitted_{h}", f"events_on_{h}"))
+            if h in AT_RISK_TIMES:
+                # Those at risk at h are (nearly: bar re-admissions on day h) the eligible not re-admitted by h, so
+                # a reader treats these as identities too; protect them as such (conservative).
+                relations += [(f"eligible_{h}", f"readmitted_{h}", f"at_risk_{h}"),
+                              ("n", f"readmitted_{h}", f"at_risk_{h}", f"excluded_{h}")]
     return cells, relations, shown
 
 
@@ -92,7 +95,7 @@ def _group(part: pd.DataFrame, group: str, min_cell: int) -> tuple[dict[str, Any
                                     min_cell, checkpoints=HORIZONS)
     kept = set(keep)
     cells, relations, shown = _cells(part)
-    safe = disclosure.protect(cells, relations, min_cell, shown=shown)
+    safe = disclosure.protect(cells, relations, min_cell, shown=shown, keep=["n"])
     median = kmf.median_survival_time_
     median_ci = median_survival_times(kmf.confidence_interval_).iloc[0].to_numpy(float)
     entry: dict[str, Any] = {
@@ -147,7 +150,16 @@ def km_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, Any]:
         fitted[group] = part
         groups[group], _kmf = _group(part, group, min_cell)
     result: dict[str, Any] = {"method": METHOD, "groups": groups, "logrank": None}
+    result["adjusted"] = None
     if len(fitted) == 2:
+        from_both = pd.concat([fitted["peer"], fitted["comparison"]])
+        adjusted = adjusted_analysis(from_both, min_cell=min_cell)
+        if adjusted and adjusted.get("estimable"):
+            for group, values in adjusted["weighted_km_readmitted"].items():  # only where the crude curve is shown
+                for h in values:
+                    if groups[group]["horizons"][h]["km_readmitted"] is None:
+                        values[h] = None
+        result["adjusted"] = adjusted
         peer, comparison = fitted["peer"], fitted["comparison"]
         test = logrank_test(peer["time_days"], comparison["time_days"], peer["event"], comparison["event"])
         result["logrank"] = {"statistic": _round(test.test_statistic), "p_value": _p(test.p_value), "df": 1}

@@ -4,11 +4,12 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,6 +105,15 @@ def _cohort_and_costs(request: HttpRequest) -> tuple[CohortForm, selectors.Cohor
     return form, cohort, costs
 
 
+def _measure_names() -> dict[str, str]:
+    """Instrument names by code (PHQ-9 rather than ``phq9``), in the reader's language where translated."""
+    from peerpath.measures.models import Instrument
+
+    spanish = translation.get_language() == "es"
+    return {code: (name_es if spanish and name_es else name)
+            for code, name, name_es in Instrument.objects.filter(organisation__isnull=True).values_list("code", "name", "name_es")}
+
+
 GROUP_LABELS = {"peer": "Peer support", "comparison": "Comparison (usual care)"}
 
 
@@ -125,6 +135,17 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
              "at_risk": [(t, (km["groups"][g].get("at_risk") or {}).get(t)) for t in analysis.AT_RISK_TIMES]}
             for g in analysis.GROUPS
         ]
+        adjusted = km.get("adjusted")
+        if adjusted and adjusted.get("estimable"):
+            names = {"age": _("Age at index (years)"), "prior_admissions": _("Admissions in the year before"),
+                     "prior_inpatient_days": _("Inpatient days in the year before"),
+                     "prior_ed_visits": _("Emergency visits in the year before")}
+            out["balance"] = [{"label": names.get(c["covariate"], c["covariate"]), "crude": c, "weighted": w}
+                              for c, w in zip(adjusted["balance_crude"], adjusted["balance_weighted"], strict=True)]
+            out["adjusted_crude"] = [[km["groups"][g]["horizons"][str(h)]["km_readmitted"] for g in analysis.GROUPS]
+                                     for h in analysis.HORIZONS]
+            out["adjusted_weighted"] = [[adjusted["weighted_km_readmitted"][g][str(h)] for g in analysis.GROUPS]
+                                        for h in analysis.HORIZONS]
         out["at_risk_times"] = analysis.AT_RISK_TIMES
         out["horizons"] = analysis.HORIZONS
     if did:
@@ -134,10 +155,13 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
             [_("Before"), _("After")],
             {g: [cells[f"{g}_pre"]["mean"], cells[f"{g}_post"]["mean"]] for g in analysis.GROUPS}, labels)
         out["did_rows"] = [{"label": labels[g], "pre": cells[f"{g}_pre"], "post": cells[f"{g}_post"]} for g in analysis.GROUPS]
+    out["currency"] = getattr(settings, "PEERPATH_CURRENCY", "")
     prepost = results.get("prepost")
     if prepost:
+        names = _measure_names()
         for entry in prepost["measures"]:
             entry["label"] = labels[entry["group"]]
+            entry["measure_name"] = names.get(entry["measure"], entry["measure"])
     return out
 
 
@@ -185,18 +209,20 @@ def evaluation_dataset(request: HttpRequest, kind: str) -> HttpResponse:
     if cohort is None:
         return render(request, "outcomes/dataset_refused.html", {"reason": _("Correct the cohort first.")}, status=400)
     datasets = selectors.build_datasets(organisation_id=request.user.organisation_id, cohort=cohort)  # type: ignore[union-attr]
-    if not selectors.dataset_allowed(datasets):
-        return render(request, "outcomes/dataset_refused.html", {"reason": _(
-            "Each group needs at least %(n)s people before row-level data can be downloaded.") % {"n": selectors.min_cell()}},
-            status=409)
+    frame, refusal = selectors.download_frame(request.user, datasets, kind, cost_parameters=costs)
+    if frame is None:
+        reason = (_("Each group needs at least %(n)s people before row-level data can be downloaded.") if refusal == "groups"
+                  else _("This file would show a count of fewer than %(n)s people that the page hides, so it cannot be "
+                         "downloaded for this cohort. Widen the cohort."))
+        return render(request, "outcomes/dataset_refused.html", {"reason": reason % {"n": selectors.min_cell()}}, status=409)
     audit_record(actor=request.user, action=AuditAction.EXPORT, target_type="outcomes.dataset",
-                           detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(datasets[kind]))})
+                 detail={"kind": kind, "cohort": cohort.describe(), "rows": int(len(frame))})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    frame = selectors.export_order(datasets[kind])
-    writer.writerow(analysis.COLUMNS[kind])
-    for row in frame[list(analysis.COLUMNS[kind])].itertuples(index=False):
-        writer.writerow([_safe_cell(v) for v in row])
+    columns = [c for c in (*analysis.COLUMNS[kind], *analysis.OPTIONAL_COLUMNS.get(kind, ())) if c in frame.columns]
+    writer.writerow(columns)
+    for row in frame[columns].itertuples(index=False):
+        writer.writerow([_safe_cell("" if isinstance(v, float) and v != v else v) for v in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="peerpath-{kind}.csv"'
     return response

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from peerpath.core import disclosure
 
 register = template.Library()
 
 
 def _suppressed() -> str:
-    n = getattr(settings, "PEERPATH_MIN_CELL_SIZE", 11)
+    n = disclosure.min_cell_clients()
     return format_html('<abbr title="{}">&lt;{}</abbr>', _("Fewer than %(n)s people: hidden to protect privacy") % {"n": n}, n)
 
 
@@ -42,8 +43,12 @@ def pvalue(value: Any) -> str:
 
 
 @register.filter
-def money(value: Any) -> str:
-    return "—" if value is None else number_format(round(float(value)), 0, force_grouping=True)
+def money(value: Any, currency: str = "") -> str:
+    """An amount with the organisation's currency code when one is set (never an assumed symbol)."""
+    if value is None:
+        return "—"
+    amount = number_format(round(float(value)), 0, force_grouping=True)
+    return f"{amount} {currency}" if currency else amount
 
 
 @register.filter

@@ -131,6 +131,13 @@ def test_did_equals_cell_means_and_cluster_robust_se_by_hand():
     assert result["estimate"]["se"] == pytest.approx(np.sqrt(cov[3, 3]), abs=1e-4)
     assert result["estimate"]["ci"][0] < expected < result["estimate"]["ci"][1]
     assert result["cells"]["peer_pre"]["n"] == 20
+    # Small-sample inference: t with (clusters − 1) df, not a normal z.
+    from scipy import stats
+
+    se, half = np.sqrt(cov[3, 3]), stats.t.ppf(0.975, groups - 1) * np.sqrt(cov[3, 3])
+    assert result["estimate"]["df"] == 39
+    assert result["estimate"]["ci"] == pytest.approx([expected - half, expected + half], abs=1e-4)
+    assert result["estimate"]["p_value"] == pytest.approx(2 * stats.t.sf(abs(expected / se), groups - 1), rel=1e-3)
 
 
 def test_cost_model_point_estimate_and_bootstrap_interval():

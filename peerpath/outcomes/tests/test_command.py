@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from peerpath.outcomes.tests.test_analysis import E_6MP, T_6MP, T_PLACEBO
 
@@ -59,3 +60,12 @@ def test_analyze_missing_column(tmp_path):
     with pytest.raises(SystemExit):
         call_command("analyze", "prepost", str(path), stderr=err)
     assert "row 1, column 'post': required column is missing from the header" in err.getvalue()
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "x"])
+def test_min_cell_must_be_a_positive_whole_number(tmp_path, value):
+    path = tmp_path / "km.csv"
+    path.write_text("client_id,group,time_days,event\n1,peer,4,1\n")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("analyze", "km", str(path), "--min-cell", value)
+    assert "--min-cell" in str(excinfo.value)

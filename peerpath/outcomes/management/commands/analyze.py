@@ -7,15 +7,27 @@ message naming the row and column of each problem and exit status 2.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from peerpath.core import disclosure
 from peerpath.outcomes import analysis
+
+
+def _positive_int(value: str) -> int:
+    """--min-cell: a whole number of people, at least 1 (0 or less would show every small cell)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 (1 shows every count)")
+    return number
 
 
 class Command(BaseCommand):
@@ -24,7 +36,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=sorted(analysis.COLUMNS), help="which analysis")
         parser.add_argument("file", help="the dataset CSV ('-' reads standard input)")
-        parser.add_argument("--min-cell", type=int, default=getattr(settings, "PEERPATH_MIN_CELL_SIZE", 11),
+        parser.add_argument("--min-cell", type=_positive_int, default=disclosure.min_cell_clients(),
                             help="suppress counts of people below this (default: the site setting)")
         for name, default in analysis.COST_DEFAULTS.items():
             parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=default,
