@@ -190,6 +190,8 @@ CACHES = {
 
 # --- authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.StaffMember"
+# The two-factor rule pages and API tokens share (core asks it through peerpath.core.second_factor).
+PEERPATH_MFA_RULE = "peerpath.accounts.mfa.mfa_missing"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -63,7 +63,7 @@ class ApiTokenAuth(HttpBearer):
         )
         if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
             return None
-        from peerpath.accounts.mfa import mfa_missing
+        from peerpath.core.second_factor import mfa_missing
 
         if mfa_missing(api_token.staff):
             # The same rule as the pages: a token minted before the organisation required

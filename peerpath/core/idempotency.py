@@ -78,10 +78,12 @@ def _staff_id(request: HttpRequest) -> int | None:
         return user.pk
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        from peerpath.accounts.models import ApiToken
+        from django.apps import apps
+
         from peerpath.core.api_support import hash_token
 
-        return ApiToken.objects.filter(key_hash=hash_token(auth[7:].strip()), is_active=True).values_list(
+        # By name, not by import: core imports no domain app.
+        return apps.get_model(settings.AUTH_USER_MODEL.split(".")[0], "ApiToken").objects.filter(key_hash=hash_token(auth[7:].strip()), is_active=True).values_list(
             "staff_id", flat=True).first()
     return None
 

@@ -79,7 +79,7 @@ class RequireMfaMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
         ):
-            from peerpath.accounts.mfa import mfa_missing
+            from peerpath.core.second_factor import mfa_missing
 
             if mfa_missing(user):
                 if request.headers.get("HX-Request"):
