@@ -18,7 +18,6 @@ from peerpath.core.exceptions import ServiceError
 from peerpath.measures.administrations import selectors, services
 from peerpath.measures.choices import Language, Mode, Timepoint
 from peerpath.measures.instruments import selectors as instruments_selectors
-from peerpath.measures.models import Administration
 
 router = Router(tags=["measures"])
 
@@ -63,9 +62,7 @@ def administration_list(request: Any, client_id: Id | None = None) -> list[dict[
         client = selectors.client_for(user, client_id)
         rows = selectors.administrations_for_client(user, client)
     else:
-        rows = (Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
-                                                        client__in=selectors.readable_clients(user))
-                .select_related("instrument").order_by("-pk")[:500])
+        rows = selectors.recent_administrations_for(user)
         audit_record(actor=user, action=AuditAction.LIST, target_type="measures.administration",
                                detail={"api": True})
     return [_out(a) for a in rows]

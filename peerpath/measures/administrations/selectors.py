@@ -175,3 +175,10 @@ def alert_for(user: Any, pk: int) -> SafetyAlert:
     if alert is None:
         raise Http404
     return alert
+
+
+def recent_administrations_for(user: Any, *, limit: int = 500) -> QuerySet[Administration]:
+    """The latest administrations of every client the user may read (the API list without a client)."""
+    return (Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
+                                          client__in=readable_clients(user))
+            .select_related("instrument").order_by("-pk")[:limit])
