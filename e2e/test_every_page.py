@@ -28,14 +28,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 # Not pages: files, feeds and machine endpoints a person never reads in the browser.
-NOT_PAGES = {"core:favicon", "core:service_worker", "core:manifest", "core:healthz"}
-PAGE_ROUTES = [name for name in DISCOVERED if not name.startswith("api:") and DECLARED[name].method == "GET"
+NOT_PAGES = {"core:favicon", "core:service_worker", "core:manifest", "core:healthz", "core:healthz_session"}
+PAGE_ROUTES = [name for name in DISCOVERED if not name.startswith(("api:", "fhir:")) and DECLARED[name].method == "GET"
                and name not in NOT_PAGES]
+
+
+# Its fixture adds the organisation's own CFIR dataset, which later rating fixtures would then pick.
+BUILT_LAST = ("implementation:planning_barrier_create",)
 
 
 def _urls(world: World, role: str) -> tuple[list[tuple[str, str]], list[str]]:
     urls, unfillable = [], []
-    for name in PAGE_ROUTES:
+    for name in sorted(PAGE_ROUTES, key=lambda n: n in BUILT_LAST):
         route = DECLARED[name]
         if not route.public and role not in route.allowed:
             continue
@@ -82,7 +86,7 @@ def test_every_page_fits_and_passes_axe(live_server, browser, size, role):
             continue
         checked += 1
         found: dict[str, Any] = {}
-        if response.status >= 400:
+        if response.status >= 400 and response.status not in DECLARED[name].ok:
             found["status"] = response.status
         overflow = _overflow(page)
         if overflow > 0:
