@@ -10,6 +10,7 @@ totals in the demo follow the same rules as live data. Rows are bulk-created (a 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -153,12 +154,12 @@ def _seed_org(ctx: DemoContext, org: Any, specs: dict[str, Any], *, main: bool) 
         first = timezone.localdate(referral.created_at)
         later = first + timedelta(days=rng.randint(45, 100))
         baseline_score = min(24.0, max(3.0, rng.gauss(14.5, 4.5)))
-        for kind, day, score_target in ((Timepoint.INTAKE, first, baseline_score),
-                                        (Timepoint.FOLLOWUP, later, baseline_score + rng.gauss(-0.8, 3))):
-            if day >= today:
+        for kind, on, score_target in ((Timepoint.INTAKE, first, baseline_score),
+                                       (Timepoint.FOLLOWUP, later, baseline_score + rng.gauss(-0.8, 3))):
+            if on >= today:
                 continue
             rows.append(Administration(organisation=org, client_id=referral.client_id, instrument=instrument, timepoint=kind,
-                                       due_on=day, status=AdministrationStatus.COMPLETED, completed_at=_aware(day, 11),
+                                       due_on=on, status=AdministrationStatus.COMPLETED, completed_at=_aware(on, 11),
                                        mode=Mode.SELF, language="en"))
             answers.append(_answers_for(rng, spec, score_target))
 
@@ -226,9 +227,9 @@ def _seed_custom_instrument(ctx: DemoContext, org: Any) -> None:
             ("I did something I enjoyed", "Hice algo que disfruté", False, "connection")):
         instruments_services.instrument_add_item(actor=admin, instrument=instrument, text=text, text_es=text_es,
                                      reverse_scored=reverse, subscale=subscale)
-    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=0, high=7, label="Struggling", label_es="Con dificultades")
-    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=8, high=12, label="Getting there", label_es="Avanzando")
-    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=13, high=16, label="Doing well", label_es="Bien")
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=Decimal(0), high=Decimal(7), label="Struggling", label_es="Con dificultades")
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=Decimal(8), high=Decimal(12), label="Getting there", label_es="Avanzando")
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=Decimal(13), high=Decimal(16), label="Doing well", label_es="Bien")
     instruments_services.instrument_publish(actor=admin, instrument=instrument)
     peer = ctx.staff["peer"]
     for match in Match.objects.filter(peer=peer, is_active=True).select_related("client").order_by("-pk")[:4]:

@@ -153,7 +153,7 @@ def score(spec: InstrumentSpec, answers: Mapping[int, int | None]) -> ScoreResul
     for name in names:
         members = [item.number for item in spec.items if item.subscale == name]
         if all(number in scored_values for number in members):
-            value, _prorated = _combine([scored_values[n] for n in members], len(members), spec.method)
-            subscales[name] = str(value)
+            subscale_value, _prorated = _combine([scored_values[n] for n in members], len(members), spec.method)
+            subscales[name] = str(subscale_value)
     return ScoreResult(total=total, raw=raw, band=band, subscales=subscales, answered=answered, missing=missing,
                        prorated=prorated, safety=safety)

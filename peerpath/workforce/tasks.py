@@ -50,3 +50,10 @@ def recent_runs(limit: int = 20) -> list[object]:
     from django_q.models import Task
 
     return list(Task.objects.filter(func__in=list(SCHEDULES.values())).order_by("-stopped")[:limit])
+
+
+def schedules() -> list[object]:
+    """This app's daily schedules as stored by django-q (shown on the jobs page)."""
+    from django_q.models import Schedule
+
+    return list(Schedule.objects.filter(name__in=list(SCHEDULES)))

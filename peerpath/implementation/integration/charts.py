@@ -4,6 +4,8 @@ and is always printed beside a table with the same numbers, which is the accessi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from peerpath.implementation.integration.selectors import IntegrationMetrics, TeamTrend
 from peerpath.lib.svg import svg_chart
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a typing-only dependency (requirements-dev)
 
 # Okabe–Ito colours (each ≥ 3:1 against white); teams also differ by dash pattern and marker shape.
 COLOURS = ("#0072B2", "#B8420F", "#117733", "#6A3D9A", "#5f6b7a", "#AA4499", "#332288", "#7A5A00")
@@ -165,7 +170,7 @@ def index_chart(metrics: IntegrationMetrics, chart_id: str = "index-trend") -> S
 
 
 # Attribute of TeamMonth, label, shown as a percentage.
-MEASURES: tuple[tuple[str, str, bool], ...] = (
+MEASURES: tuple[tuple[str, StrOrPromise, bool], ...] = (
     ("peer_specific_share", gettext_lazy("Peer-specific share of client time"), True),
     ("integration_index", gettext_lazy("Integration index"), True),
     ("attendance_rate", gettext_lazy("Team meeting attendance"), True),

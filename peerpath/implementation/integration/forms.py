@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,4 +22,4 @@ class IntegrationFilterForm(forms.Form):
         # Built per form, in the reader's language ("%" on a lazy string translates it at once).
         self.fields["months"].choices = [  # type: ignore[attr-defined]
             (n, ngettext("Last %(n)d month", "Last %(n)d months", n) % {"n": n}) for n in PERIODS]
-        self.fields["team"].queryset = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(organisation_id=user.organisation_id, is_active=True)

@@ -252,8 +252,8 @@ def integration_metrics(*, user: Any, months: int = DEFAULT_MONTHS, team_id: int
                     .values("team_id", "month", "actor_id").annotate(clients=Count("client_id", distinct=True)))
 
     results = _in_parallel({
-        "encounters": lambda: list(encounters),
-        "record_reads": lambda: list(record_reads),
+        "encounters": lambda: [dict(row) for row in encounters],
+        "record_reads": lambda: [dict(row) for row in record_reads],
         "small": lambda: [{"source": name, **row} for name, query in
                           (("meetings", meetings), ("referrals", referrals), ("consultations", consultations),
                            ("starts", match_starts), ("ends", match_ends)) for row in query],

@@ -13,9 +13,10 @@ from ninja import Query, Router, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
 from peerpath.implementation.models import Barrier, BarrierKind, PlanItem, PlanItemStatus
 from peerpath.implementation.planning import recommend, selectors, services
@@ -31,9 +32,6 @@ API_FIELDS = {"owner": "owner_id", "strategy": "strategy_id", "barriers": "barri
               "resolved_on": "addressed_on", "strategies": "strategy_id"}
 
 
-def _require(user: Any, roles: Any) -> None:
-    if not user.is_active or user.role not in set(roles):
-        raise NotAllowed
 
 
 def _call(service: Callable[..., T], **kwargs: Any) -> T:
@@ -111,7 +109,7 @@ def barrier_create(request: Any, payload: BarrierIn) -> Status:
     """Add a barrier or facilitator; with ``template_id`` the template's title, text and construct are used
     (the same template twice for the same team is refused with 400)."""
     user = request.auth
-    _require(user, WRITERS)
+    require(user, WRITERS)
     team = _team(user, payload.team_id)
     if payload.template_id is not None:
         template = reference.barrier_templates(organisation_id=user.organisation_id).filter(
@@ -187,7 +185,7 @@ def _q(value: Decimal) -> Decimal:
 def recommendations(request: Any, payload: RecommendationsIn) -> list[dict[str, Any]]:
     """ERIC strategies ranked for the barriers, with the reasons (see planning/ranking.py)."""
     user = request.auth
-    _require(user, READERS)
+    require(user, READERS)
     result = recommend.recommendations_for(user, barrier_ids=payload.barrier_ids or None, strict=True)
     return [{
         "rank": rank, "strategy_id": rec.strategy.id, "number": rec.strategy.number, "name": rec.strategy.name,
@@ -241,7 +239,7 @@ def plan_list(request: Any) -> list[dict[str, Any]]:
 def plan_create(request: Any, payload: ImplementationPlanIn) -> Status:
     """A new plan; ``from_checklist`` fills it with the best-practice checklist."""
     user = request.auth
-    _require(user, WRITERS)
+    require(user, WRITERS)
     team = _team(user, payload.team_id)
     service = services.plan_create_from_checklist if payload.from_checklist else services.plan_create
     plan = _call(service, actor=user, title=payload.title, team=team)
@@ -298,7 +296,7 @@ class ItemQuery(Schema):
 @router.get("/plan-items", response={200: list[PlanItemOut], **ERRORS}, url_name="planning_item_list")
 def item_list(request: Any, filters: Query[ItemQuery]) -> list[dict[str, Any]]:
     """Actions the caller may see (peer workers and clinicians: their own), optionally of one plan."""
-    _require(request.auth, EVERYONE)
+    require(request.auth, EVERYONE)
     today = timezone.localdate()
     return [_item_out(i, today) for i in selectors.plan_items_for(request.auth, plan_id=filters.plan_id)]
 
@@ -306,7 +304,7 @@ def item_list(request: Any, filters: Query[ItemQuery]) -> list[dict[str, Any]]:
 @router.post("/plans/{plan_id}/items", response={201: PlanItemOut, **ERRORS}, url_name="planning_item_create")
 def item_create(request: Any, plan_id: Id, payload: PlanItemIn) -> Status:
     user = request.auth
-    _require(user, WRITERS)
+    require(user, WRITERS)
     plan = selectors.plan_for(user, plan_id)
     owner = None
     if payload.owner_id is not None:
@@ -333,7 +331,7 @@ def item_status(request: Any, item_id: Id, payload: PlanItemStatusIn) -> dict[st
     """Change an action's status (the plan's writers and the action's owner). ``done`` records the
     completion date (today unless given); any other status clears it."""
     user = request.auth
-    _require(user, EVERYONE - {"evaluator"})
+    require(user, EVERYONE - {"evaluator"})
     item = selectors.plan_item_for(user, item_id)
     _call(services.plan_item_set_status, actor=user, item=item, status=payload.status.value,
           completed_on=payload.completed_on)

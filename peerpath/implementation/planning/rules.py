@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 
 ORG_WRITERS = frozenset({Role.LEADER, Role.ADMIN})
 WRITERS = frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR})
@@ -24,12 +25,8 @@ EVERYONE = frozenset(Role.values)
 
 
 def team_ids(user: Any) -> set[int]:
-    """The teams a user is an active member of (cached on the user object for one request)."""
-    cached = getattr(user, "_planning_team_ids", None)
-    if cached is None:
-        cached = set(user.memberships.filter(is_active=True).values_list("team_id", flat=True))
-        user._planning_team_ids = cached
-    return cached
+    """The user's active teams (core.tenancy: active team and active membership)."""
+    return set(active_team_ids(user))
 
 
 def can_write_scope(user: Any, team_id: int | None) -> bool:

@@ -10,9 +10,10 @@ from django.http import Http404
 from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt, StrictStr
 
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
 from peerpath.implementation.ratings import rules, selectors, services
 
@@ -20,9 +21,6 @@ router = Router(tags=["implementation"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _require(user: Any, roles: Any) -> None:
-    if user.role not in roles:
-        raise NotAllowed
 
 
 class RatingRoundIn(Schema):
@@ -84,14 +82,14 @@ def _rating_out(r: Any) -> dict[str, Any]:
 
 @router.get("/rounds", response={200: list[RatingRoundOut], **ERRORS}, url_name="ratings_api_round_list")
 def round_list(request: Any) -> list[dict[str, Any]]:
-    _require(request.auth, rules.READERS)
+    require(request.auth, rules.READERS)
     return [_round_out(r) for r in selectors.rounds_for(request.auth)]
 
 
 @router.post("/rounds", response={201: RatingRoundOut, **ERRORS}, url_name="ratings_api_round_create")
 def round_create(request: Any, payload: RatingRoundIn) -> Status:
     user = request.auth
-    _require(user, rules.RATERS)
+    require(user, rules.RATERS)
     team = None
     if payload.team_id is not None:
         team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
@@ -104,7 +102,7 @@ def round_create(request: Any, payload: RatingRoundIn) -> Status:
 
 @router.get("/rounds/{round_id}", response={200: RoundDetailOut, **ERRORS}, url_name="ratings_api_round_get")
 def round_get(request: Any, round_id: Id) -> dict[str, Any]:
-    _require(request.auth, rules.READERS)
+    require(request.auth, rules.READERS)
     found = selectors.round_for(request.auth, round_id)
     return dict(_round_out(found), ratings=[_rating_out(r) for r in selectors.ratings_of(found)])
 
@@ -119,7 +117,7 @@ def _entry(index: int, rating: RatingIn) -> dict[str, Any]:
 def ratings_save(request: Any, round_id: Id, payload: RatingsIn) -> dict[str, Any]:
     """Save some ratings of a round (the others are kept). One invalid rating refuses the whole request."""
     user = request.auth
-    _require(user, rules.RATERS)
+    require(user, rules.RATERS)
     found = selectors.round_for(user, round_id)
     try:
         services.cfir_ratings_save(actor=user, rating_round=found,
@@ -160,7 +158,7 @@ def heatmap(request: Any, team_id: Id | None = None) -> dict[str, Any]:
     """The heat-map's data: one row per construct (and per role × characteristic for Individuals), one cell
     per round (oldest first), and the change between the two latest rounds."""
     user = request.auth
-    _require(user, rules.READERS)
+    require(user, rules.READERS)
     if team_id is not None and not Team.objects.filter(pk=team_id, organisation_id=user.organisation_id).exists():
         raise Http404("No such team.")
     data = selectors.heatmap(user, team_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 
 ORG_RATERS = frozenset({Role.LEADER, Role.ADMIN})
 RATERS = frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR})
@@ -20,12 +21,8 @@ READERS = frozenset({Role.LEADER, Role.ADMIN, Role.SUPERVISOR, Role.EVALUATOR})
 
 
 def team_ids(user: Any) -> set[int]:
-    """The teams a user is an active member of (cached on the user object for one request)."""
-    cached = getattr(user, "_ratings_team_ids", None)
-    if cached is None:
-        cached = set(user.memberships.filter(is_active=True).values_list("team_id", flat=True))
-        user._ratings_team_ids = cached
-    return cached
+    """The user's active teams (core.tenancy: active team and active membership)."""
+    return set(active_team_ids(user))
 
 
 def may_rate(user: Any, team_id: int | None) -> bool:

@@ -11,10 +11,11 @@ from django.utils.translation import get_language
 from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
 from peerpath.implementation.models import ReadinessItem, ReadinessRound
 from peerpath.implementation.readiness import rules, selectors, services
@@ -23,9 +24,6 @@ router = Router(tags=["implementation"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _require(user: Any, roles: Any) -> None:
-    if not user.is_active or user.role not in set(roles):
-        raise NotAllowed
 
 
 class ReadinessRoundOut(Schema):
@@ -53,7 +51,7 @@ def _round_out(r: ReadinessRound) -> dict[str, Any]:
 def round_list(request: Any) -> list[dict[str, Any]]:
     """Rounds whose aggregate results the caller may read (leaders, admins, evaluators, supervisors)."""
     user = request.auth
-    _require(user, rules.RESULT_READERS)
+    require(user, rules.RESULT_READERS)
     return [_round_out(r) for r in selectors.rounds_for(user).prefetch_related("instruments")]
 
 
@@ -73,7 +71,7 @@ class ReadinessRoundIn(Schema):
 def round_open(request: Any, payload: ReadinessRoundIn) -> Status:
     """Open a round and invite every active staff member of the roles (of the team, for a team round)."""
     user = request.auth
-    _require(user, rules.OPENERS)
+    require(user, rules.OPENERS)
     team = None
     if payload.team_id is not None:
         team = Team.objects.filter(organisation_id=user.organisation_id, is_active=True, pk=payload.team_id).first()
@@ -129,7 +127,7 @@ def round_results(request: Any, round_id: Id) -> dict[str, Any]:
     the whole-round means since the previous round of the same scope. Scores appear only once the round
     takes no more answers (``final``)."""
     user = request.auth
-    _require(user, rules.RESULT_READERS)
+    require(user, rules.RESULT_READERS)
     readiness_round = selectors.round_for(user, round_id)
     results = selectors.round_results(user, readiness_round)
     previous = selectors.previous_round(user, readiness_round)
@@ -141,7 +139,7 @@ def round_results(request: Any, round_id: Id) -> dict[str, Any]:
 @router.post("/rounds/{round_id}/close", response={200: ReadinessRoundOut, **ERRORS}, url_name="readiness_round_close")
 def round_close(request: Any, round_id: Id) -> dict[str, Any]:
     user = request.auth
-    _require(user, rules.OPENERS)
+    require(user, rules.OPENERS)
     readiness_round = selectors.round_for(user, round_id)
     services.readiness_round_close(actor=user, readiness_round=readiness_round)
     return _round_out(selectors.round_for(user, round_id))

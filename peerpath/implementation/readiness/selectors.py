@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 from peerpath.implementation.models import ReadinessInvitation, ReadinessResponse, ReadinessRound, RoundStatus
 from peerpath.implementation.readiness import rules
 
@@ -36,7 +37,7 @@ def rounds_for(user: Any) -> QuerySet[ReadinessRound]:
                         n_answered=Count("invitations", filter=Q(invitations__responded_at__isnull=False),
                                          distinct=True)))
     if user.role == Role.SUPERVISOR:
-        mine = user.memberships.filter(is_active=True).values("team_id")
+        mine = active_team_ids(user)
         rounds = rounds.filter(Q(team__isnull=True) | Q(team_id__in=mine))
     return rounds
 

@@ -9,15 +9,15 @@ from typing import Any
 from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictInt
 
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
-from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.exceptions import ServiceError
 from peerpath.measures.administrations import selectors, services
 from peerpath.measures.choices import Language, Mode, Timepoint
 from peerpath.measures.instruments import selectors as instruments_selectors
-from peerpath.measures.models import Administration
 
 router = Router(tags=["measures"])
 
@@ -25,9 +25,6 @@ router = Router(tags=["measures"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _require(user: Any, roles: Any) -> None:
-    if user.role not in set(roles):
-        raise NotAllowed
 
 
 class AdministrationOut(Schema):
@@ -60,14 +57,12 @@ def _out(a: Any) -> dict[str, Any]:
 def administration_list(request: Any, client_id: Id | None = None) -> list[dict[str, Any]]:
     """Administrations of one client (``client_id``), or of every client the caller may see (latest 500)."""
     user = request.auth
-    _require(user, selectors.READ_ROLES)
+    require(user, selectors.READ_ROLES)
     if client_id is not None:
         client = selectors.client_for(user, client_id)
         rows = selectors.administrations_for_client(user, client)
     else:
-        rows = list(Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
-                                                  client__in=selectors.readable_clients(user))
-                    .select_related("instrument").order_by("-pk")[:500])
+        rows = list(selectors.recent_administrations_for(user))
         # Which administrations and whose: the admin's search by client must find this read.
         audit_record(actor=user, action=AuditAction.LIST, target_type="measures.administration",
                      detail={"api": True, "ids": [a.pk for a in rows]}, client_ids=[a.client_id for a in rows])
@@ -86,7 +81,7 @@ class AdministrationIn(Schema):
 @router.post("/administrations", response={201: AdministrationOut, **ERRORS}, url_name="measures_administration_create")
 def administration_create(request: Any, payload: AdministrationIn) -> Status:
     user = request.auth
-    _require(user, selectors.ADMINISTER_ROLES)
+    require(user, selectors.ADMINISTER_ROLES)
     client = selectors.client_for(user, payload.client_id, audit=False)
     instrument = instruments_selectors.usable_instruments(user.organisation_id).filter(code=payload.instrument).first()
     if instrument is None:
@@ -110,7 +105,7 @@ def answers_submit(request: Any, administration_id: Id, payload: AnswersIn) -> d
     """Score and save the answers. An answer that is not one of the item's options is refused (400) naming
     the field ``item_<n>``; a safety rule alerts the client's peer and supervisors at once."""
     user = request.auth
-    _require(user, selectors.ADMINISTER_ROLES)
+    require(user, selectors.ADMINISTER_ROLES)
     administration = selectors.administration_for(user, administration_id)
     done = services.administration_submit(actor=user, administration=administration, answers=payload.answers,
                                           mode=payload.mode.value, language=payload.language.value if payload.language else None)
@@ -127,6 +122,6 @@ class DueOut(Schema):
 def due_list(request: Any) -> dict[str, Any]:
     """What is due (window open), overdue (past due, window open) and missed for the caller's clients."""
     user = request.auth
-    _require(user, selectors.ADMINISTER_ROLES)
+    require(user, selectors.ADMINISTER_ROLES)
     lists = selectors.due_lists(user)
     return {key: [_out(a) for a in rows] for key, rows in lists.items()}

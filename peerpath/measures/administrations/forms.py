@@ -27,7 +27,7 @@ class AnswerForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    instrument = forms.ModelChoiceField(queryset=None, label=_("Instrument"))  # type: ignore[arg-type]
+    instrument: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Instrument"))  # type: ignore[arg-type]
     timepoint = forms.ChoiceField(label=_("Time point"), choices=Timepoint.choices, initial=Timepoint.INTAKE)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
 

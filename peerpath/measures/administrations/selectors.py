@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -14,6 +14,7 @@ from peerpath.clients.models import Client, Match
 from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
+from peerpath.core.models import Organisation
 from peerpath.measures.choices import AdministrationStatus
 from peerpath.measures.models import (
     Administration,
@@ -40,7 +41,8 @@ def scored_administrations(*, organisation_id: int, client_ids: list[int] | None
                                          is_active=True, total_score__isnull=False)
     if client_ids is not None:
         rows = rows.filter(client_id__in=list(client_ids))
-    return rows.order_by().values("client_id", "instrument__code", "timepoint", "completed_at", "total_score")
+    return cast("QuerySet[Administration, dict[str, Any]]",
+                rows.order_by().values("client_id", "instrument__code", "timepoint", "completed_at", "total_score"))
 
 
 def prepost_pairs(*, organisation_id: int) -> list[tuple[int, str, float, float]]:
@@ -159,3 +161,24 @@ def due_lists(user: Any, *, today: date | None = None) -> dict[str, list[Adminis
         "overdue": [a for a in open_rows if a.due_on and a.due_on < today],
         "missed": missed,
     }
+
+
+def organisation_of(user: Any) -> Organisation:
+    """The user's own organisation (its safety protocol is shown beside a result)."""
+    return Organisation.objects.get(pk=user.organisation_id)
+
+
+def alert_for(user: Any, pk: int) -> SafetyAlert:
+    """An open-or-closed safety alert of a client the user may read; missing and forbidden are one 404."""
+    alert = (SafetyAlert.objects.filter(pk=pk, organisation_id=user.organisation_id, client__in=readable_clients(user))
+             .select_related("client").first())
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def recent_administrations_for(user: Any, *, limit: int = 500) -> QuerySet[Administration]:
+    """The latest administrations of every client the user may read (the API list without a client)."""
+    return (Administration.objects.filter(organisation_id=user.organisation_id, is_active=True,
+                                          client__in=readable_clients(user))
+            .select_related("instrument").order_by("-pk")[:limit])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import override
 
 from peerpath.clients.models import Client
-from peerpath.clients.permissions import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.events import publish_on_commit
@@ -25,6 +24,7 @@ from peerpath.core.notifications import notify as core_notify
 from peerpath.core.tenancy import active_team_ids
 from peerpath.measures import scoring
 from peerpath.measures.administrations import selectors
+from peerpath.measures.administrations.policies import ADMINISTER_FOR_CLIENT
 from peerpath.measures.choices import (
     AdministrationStatus,
     Language,
@@ -51,16 +51,8 @@ DEFAULT_SAFETY_PROTOCOL = (
 )
 
 
-def _require(actor: Any, roles: Iterable[str], message: str = "") -> None:
-    if actor is None or not actor.is_active or actor.role not in set(roles):
-        raise NotAllowed(message or _("Your role cannot do this."))
 
 
-def _require_client(actor: Any, client: Client) -> None:
-    """The actor may administer measures for this client (caseload / team / organisation)."""
-    _require(actor, ADMINISTER_ROLES)
-    if client.organisation_id != actor.organisation_id or not visible_clients(actor).filter(pk=client.pk).exists():
-        raise NotAllowed(_("This client is not on your caseload or team."))
 
 
 def _language(value: Any) -> str:
@@ -77,7 +69,7 @@ def safety_protocol(organisation: Organisation) -> str:
 def administration_create(*, actor: Any, client: Client, instrument: Instrument, timepoint: str = Timepoint.INTAKE,
                           language: str = Language.EN) -> Administration:
     """An administration to be completed now (not from a schedule)."""
-    _require_client(actor, client)
+    ADMINISTER_FOR_CLIENT.check(actor, client)
     if timepoint not in Timepoint.values:
         raise ServiceError(_("Choose a time point."), field="timepoint")
     if not instruments_selectors.usable_instruments(actor.organisation_id).filter(pk=instrument.pk).exists():
@@ -117,7 +109,7 @@ def administration_submit(*, actor: Any, administration: Administration, answers
     ``actor`` is the staff member entering with the client; for a client's own entry through a one-time link it is
     None and ``via_link`` is the (already locked and checked) link."""
     if via_link is None:
-        _require_client(actor, administration.client)
+        ADMINISTER_FOR_CLIENT.check(actor, administration.client)
         if administration.organisation_id != actor.organisation_id:
             raise NotAllowed
     if administration.status != AdministrationStatus.DUE:
@@ -228,7 +220,7 @@ def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule
 
 
 def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
-    _require_client(actor, alert.client)
+    ADMINISTER_FOR_CLIENT.check(actor, alert.client)
     if alert.acknowledged_at:
         raise ServiceError(_("This alert has already been acknowledged."), field="alert")
     with transaction.atomic():
@@ -240,7 +232,7 @@ def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
 
 
 def administration_cancel(*, actor: Any, administration: Administration) -> Administration:
-    _require_client(actor, administration.client)
+    ADMINISTER_FOR_CLIENT.check(actor, administration.client)
     if administration.status != AdministrationStatus.DUE:
         raise ServiceError(_("Only a measure that is due can be cancelled."), field="status")
     with transaction.atomic():

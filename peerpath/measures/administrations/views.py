@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,12 +14,10 @@ from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
-from peerpath.core.models import Organisation
 from peerpath.measures.administrations import forms, selectors, services
 from peerpath.measures.choices import AdministrationStatus, Language, Mode
 from peerpath.measures.instruments import selectors as instruments_selectors
 from peerpath.measures.links import forms as links_forms
-from peerpath.measures.models import SafetyAlert
 from peerpath.measures.schedules import forms as schedules_forms
 from peerpath.measures.schedules import selectors as schedules_selectors
 
@@ -110,7 +108,7 @@ def administration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if user.role not in selectors.ANSWER_READERS:
         audit_record(actor=user, action=AuditAction.VIEW, target=administration, client=administration.client)
     texts = {q.item.pk: q for q in instruments_selectors.questions(administration.instrument, user.organisation_id, "en")}
-    organisation = Organisation.objects.get(pk=user.organisation_id)
+    organisation = selectors.organisation_of(user)
     context = {
         "administration": administration, "answers": [(a, texts.get(a.item_id)) for a in answers],
         "can_administer": user.role in ADMINISTER,
@@ -139,10 +137,7 @@ def administration_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @allow(ADMINISTER)
 def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
-    alert = SafetyAlert.objects.filter(pk=pk, organisation_id=user.organisation_id,
-                                       client__in=selectors.readable_clients(user)).select_related("client").first()
-    if alert is None:
-        raise Http404
+    alert = selectors.alert_for(user, pk)
     try:
         services.alert_acknowledge(actor=user, alert=alert)
     except ServiceError as exc:

@@ -7,10 +7,10 @@ from typing import Any
 
 from ninja import Router
 
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Schema
 from peerpath.measures.administrations import selectors as administrations_selectors
-from peerpath.measures.administrations.api import _require
 from peerpath.measures.instruments import selectors
 
 router = Router(tags=["measures"])
@@ -47,7 +47,7 @@ class InstrumentOut(Schema):
 def instrument_list(request: Any) -> list[dict[str, Any]]:
     """Published instruments the caller's organisation can use, with item text (its own licensed text included)."""
     user = request.auth
-    _require(user, administrations_selectors.READ_ROLES)
+    require(user, administrations_selectors.READ_ROLES)
     out = []
     for instrument in selectors.usable_instruments(user.organisation_id):
         questions = selectors.questions(instrument, user.organisation_id, "en")

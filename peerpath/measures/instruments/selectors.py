@@ -31,8 +31,9 @@ def instrument_for(user: Any, pk: int) -> Instrument:
     return instrument
 
 
-def usable_instruments(organisation_id: int) -> QuerySet[Instrument]:
+def usable_instruments(organisation_id: int | None) -> QuerySet[Instrument]:
     """Published instruments an organisation can give: its own, and shipped ones whose text it can show."""
+    organisation_id = organisation_id or 0  # a staff member without an organisation: shipped text only
     rows = Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id=organisation_id), is_active=True,
                                      is_published=True)
     licensed = ItemTextOverride.objects.filter(organisation_id=organisation_id, is_active=True).values("item__instrument_id")
@@ -46,8 +47,9 @@ class Question:
     options: list[tuple[int, str]]
 
 
-def questions(instrument: Instrument, organisation_id: int, language: str) -> list[Question]:
+def questions(instrument: Instrument, organisation_id: int | None, language: str) -> list[Question]:
     """The items as the client sees them: the organisation's own wording first, then the shipped text."""
+    organisation_id = organisation_id or 0  # no organisation: no overrides
     items = list(instrument.items.filter(is_active=True).order_by("number"))
     overrides = {o.item_id: o for o in ItemTextOverride.objects.filter(organisation_id=organisation_id, is_active=True,
                                                                         item__instrument=instrument)}
@@ -62,5 +64,5 @@ def questions(instrument: Instrument, organisation_id: int, language: str) -> li
     return out
 
 
-def has_all_text(instrument: Instrument, organisation_id: int) -> bool:
+def has_all_text(instrument: Instrument, organisation_id: int | None) -> bool:
     return all(q.text for q in questions(instrument, organisation_id, "en"))

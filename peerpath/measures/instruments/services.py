@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.validation import clean_text
-from peerpath.measures.administrations.services import _require
 from peerpath.measures.choices import (
     Licence,
     ScoringMethod,
@@ -30,7 +30,7 @@ BUILDERS = frozenset({Role.ADMIN})
 
 
 def _own_draft(actor: Any, instrument: Instrument) -> None:
-    _require(actor, BUILDERS)
+    require(actor, BUILDERS)
     if instrument.organisation_id != actor.organisation_id:
         raise NotAllowed(_("Shipped instruments cannot be changed."))
     if instrument.is_published:
@@ -41,7 +41,7 @@ def instrument_create(*, actor: Any, code: str, name: str, name_es: str = "", in
                       instructions_es: str = "", recall_period: str = "", citation: str = "", attribution: str = "",
                       scoring_method: str = ScoringMethod.SUM, max_missing: int = 0,
                       higher_is_better: bool = False) -> Instrument:
-    _require(actor, BUILDERS)
+    require(actor, BUILDERS)
     import re
 
     code = clean_text(code, "code", max_length=40).lower()
@@ -160,7 +160,7 @@ def instrument_publish(*, actor: Any, instrument: Instrument) -> Instrument:
 
 def item_text_set(*, actor: Any, item: InstrumentItem, text: str, text_es: str = "") -> ItemTextOverride:
     """An organisation's licensed wording of an item of a scoring-only instrument."""
-    _require(actor, BUILDERS)
+    require(actor, BUILDERS)
     instrument = item.instrument
     if instrument.organisation_id not in (None, actor.organisation_id):
         raise NotAllowed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -65,7 +66,7 @@ def instrument_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "measures/instrument_detail.html", _builder_context(request.user, instrument))
 
 
-BUILDER_STEPS = {
+BUILDER_STEPS: dict[str, tuple[type[Any], Callable[..., Any], Any]] = {
     "option": (forms.OptionForm, services.instrument_add_option, _("Answer added.")),
     "item": (forms.ItemForm, services.instrument_add_item, _("Question added.")),
     "band": (forms.BandForm, services.instrument_add_band, _("Band added.")),
@@ -81,7 +82,7 @@ def instrument_build(request: AuthedRequest, pk: int, step: str) -> HttpResponse
         raise Http404
     form_class, service, done = BUILDER_STEPS[step]
     form = form_class(request.POST)
-    if form.is_valid() and call_service(form, service, actor=request.user, instrument=instrument, **form.cleaned_data):
+    if form.is_valid() and call_service(form, service, actor=request.user, instrument=instrument, **form.cleaned_data) is not None:
         messages.success(request, str(done))
         return redirect("measures:instrument_detail", pk=pk)
     context = _builder_context(request.user, instrument, **{f"{step}_form": form})
@@ -109,7 +110,7 @@ def item_text(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     if item is None:
         raise Http404
     form = forms.ItemTextForm(request.POST)
-    if form.is_valid() and call_service(form, services.item_text_set, actor=request.user, item=item, **form.cleaned_data):
+    if form.is_valid() and call_service(form, services.item_text_set, actor=request.user, item=item, **form.cleaned_data) is not None:
         messages.success(request, _("Your organisation's text was saved."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

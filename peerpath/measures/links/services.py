@@ -15,7 +15,8 @@ from peerpath.core.api_support import hash_token
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import ServiceError
-from peerpath.measures.administrations.services import _language, _require_client, administration_submit
+from peerpath.measures.administrations.policies import ADMINISTER_FOR_CLIENT
+from peerpath.measures.administrations.services import _language, administration_submit
 from peerpath.measures.choices import (
     AdministrationStatus,
     Language,
@@ -33,7 +34,7 @@ LINK_HOURS = 72
 def link_create(*, actor: Any, administration: Administration, language: str = Language.EN,
                 hours: int = LINK_HOURS) -> tuple[SurveyLink, str]:
     """A one-time link for the client to answer alone. Returns the link and the secret token (shown once)."""
-    _require_client(actor, administration.client)
+    ADMINISTER_FOR_CLIENT.check(actor, administration.client)
     if administration.status != AdministrationStatus.DUE:
         raise ServiceError(_("This measure is no longer open."), field="status")
     if not instruments_selectors.has_all_text(administration.instrument, actor.organisation_id):

@@ -12,7 +12,7 @@ from peerpath.measures.choices import Timepoint
 
 
 class EnrolForm(forms.Form):
-    schedule = forms.ModelChoiceField(queryset=None, label=_("Schedule"))  # type: ignore[arg-type]
+    schedule: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Schedule"))  # type: ignore[arg-type]
     start_on = forms.DateField(label=_("Start of peer support"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, schedules: Any, **kwargs: Any) -> None:
@@ -23,8 +23,8 @@ class EnrolForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    team = forms.ModelChoiceField(queryset=None, label=_("Program (team)"), required=False)  # type: ignore[arg-type]
-    instruments = forms.ModelMultipleChoiceField(queryset=None, label=_("Instruments"),  # type: ignore[arg-type]
+    team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label=_("Program (team)"), required=False)  # type: ignore[arg-type]
+    instruments: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(queryset=None, label=_("Instruments"),  # type: ignore[arg-type]
                                                  widget=forms.CheckboxSelectMultiple)
     target_followup_rate = forms.IntegerField(label=_("Target follow-up rate (%)"), min_value=0, max_value=100, initial=80)
 

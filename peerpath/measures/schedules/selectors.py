@@ -73,6 +73,6 @@ def _rate_counts(organisation_id: int, schedule_ids: list[int], today: date) -> 
         entry[0] += 1
         if status == AdministrationStatus.COMPLETED and completed_at is not None:
             done = timezone.localdate(completed_at)
-            if (start is None or done >= start) and done <= end:
+            if (start is None or done >= start) and (end is None or done <= end):
                 entry[1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}

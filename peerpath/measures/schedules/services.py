@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from peerpath.clients.models import Client
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 from peerpath.core.validation import clean_text
 from peerpath.measures.administrations import selectors as administrations_selectors
-from peerpath.measures.administrations.services import _require, _require_client, notify
+from peerpath.measures.administrations.policies import ADMINISTER_FOR_CLIENT
+from peerpath.measures.administrations.services import notify
 from peerpath.measures.choices import (
     AdministrationStatus,
     Language,
@@ -42,7 +44,7 @@ SCHEDULE_MANAGERS = frozenset({Role.ADMIN, Role.LEADER})
 
 def schedule_create(*, actor: Any, name: str, team: Team | None, instruments: list[Instrument],
                     target_followup_rate: int = 80) -> MeasureSchedule:
-    _require(actor, SCHEDULE_MANAGERS)
+    require(actor, SCHEDULE_MANAGERS)
     name = clean_text(name, "name", max_length=200)
     if team is not None and team.organisation_id != actor.organisation_id:
         raise ServiceError(_("Choose a team of your organisation."), field="team")
@@ -63,7 +65,7 @@ def schedule_create(*, actor: Any, name: str, team: Team | None, instruments: li
 
 def schedule_add_timepoint(*, actor: Any, schedule: MeasureSchedule, kind: str, day_offset: int,
                            window_before_days: int, window_after_days: int) -> ScheduleTimepoint:
-    _require(actor, SCHEDULE_MANAGERS)
+    require(actor, SCHEDULE_MANAGERS)
     if schedule.organisation_id != actor.organisation_id:
         raise NotAllowed
     if kind not in Timepoint.values:
@@ -101,7 +103,7 @@ def _due_rows(enrolment: Enrolment, timepoints: Iterable[ScheduleTimepoint], ins
 def enrolment_create(*, actor: Any, client: Client, schedule: MeasureSchedule, start_on: date) -> Enrolment:
     """Put a client on a schedule: the intake and every follow-up become due administrations with their windows.
     (Discharge measures become due when the client is discharged: ``enrolment_discharge``.)"""
-    _require_client(actor, client)
+    ADMINISTER_FOR_CLIENT.check(actor, client)
     if schedule.organisation_id != actor.organisation_id or not schedule.is_active:
         raise ServiceError(_("Choose a schedule of your organisation."), field="schedule")
     if not isinstance(start_on, date):
@@ -125,7 +127,7 @@ def enrolment_create(*, actor: Any, client: Client, schedule: MeasureSchedule, s
 def enrolment_discharge(*, actor: Any, enrolment: Enrolment, on: date) -> Enrolment:
     """Discharge: discharge measures become due around ``on``; follow-ups whose window has not opened are cancelled."""
     client = Client.objects.get(pk=enrolment.client_id)
-    _require_client(actor, client)
+    ADMINISTER_FOR_CLIENT.check(actor, client)
     if enrolment.discharged_on:
         raise ServiceError(_("Already discharged."), field="on")
     instruments = [si.instrument for si in enrolment.schedule.schedule_instruments.select_related("instrument")]

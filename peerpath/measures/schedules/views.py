@@ -31,7 +31,7 @@ def enrol(request: AuthedRequest, client_id: int) -> HttpResponse:
     client = administrations_selectors.client_for(user, client_id, audit=False)
     form = forms.EnrolForm(request.POST, schedules=selectors.schedules_for(user))
     if form.is_valid() and call_service(form, services.enrolment_create, actor=user, client=client,
-                                        schedule=form.cleaned_data["schedule"], start_on=form.cleaned_data["start_on"]):
+                                        schedule=form.cleaned_data["schedule"], start_on=form.cleaned_data["start_on"]) is not None:
         messages.success(request, _("The client now follows the schedule; the measures are listed below."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -65,7 +65,7 @@ def schedule_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid() and call_service(form, services.schedule_add_timepoint, actor=user, schedule=schedule,
-                                            **form.cleaned_data):
+                                            **form.cleaned_data) is not None:
             messages.success(request, _("Time point added."))
             return redirect("measures:schedule_detail", pk=pk)
         status = 400

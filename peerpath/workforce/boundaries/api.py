@@ -7,12 +7,12 @@ from typing import Any
 from ninja import Router, Status
 from pydantic import ConfigDict, Field, StrictBool
 
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role
 from peerpath.workforce.boundaries import selectors, services
 from peerpath.workforce.models import BoundaryCategory
-from peerpath.workforce.staff.services import _require
 
 router = Router(tags=["workforce"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -48,7 +48,7 @@ def _boundary_out(c: Any) -> dict[str, Any]:
 
 @router.get("/boundaries", response={200: list[BoundaryOut], **ERRORS}, url_name="workforce_boundary_list")
 def boundary_list(request: Any) -> list[dict[str, Any]]:
-    _require(request.auth, {Role.PEER, Role.SUPERVISOR})
+    require(request.auth, {Role.PEER, Role.SUPERVISOR})
     return [_boundary_out(c) for c in selectors.boundaries_for(request.auth)]
 
 
@@ -62,7 +62,7 @@ def boundary_create(request: Any, payload: BoundaryIn) -> Status:
 @router.post("/boundaries/{consultation_id}/respond", response={200: BoundaryOut, **ERRORS},
              url_name="workforce_boundary_respond")
 def boundary_respond(request: Any, consultation_id: Id, payload: BoundaryRespondIn) -> dict[str, Any]:
-    _require(request.auth, {Role.PEER, Role.SUPERVISOR})
+    require(request.auth, {Role.PEER, Role.SUPERVISOR})
     consultation = selectors.boundary_for(request.auth, consultation_id)
     consultation = services.boundary_respond(actor=request.auth, consultation=consultation,
                                              response=payload.response, close=payload.close)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 from peerpath.workforce.models import (
     BoundaryCategory,
     BoundaryConsultation,
@@ -25,7 +26,7 @@ def boundaries_for(user: Any) -> QuerySet[BoundaryConsultation]:
     if user.role == Role.PEER:
         return qs.filter(raised_by=user).select_related("raised_by")
     if user.role == Role.SUPERVISOR:
-        team_ids = user.memberships.filter(is_active=True).values("team_id")
+        team_ids = active_team_ids(user)
         peers = StaffMember.objects.filter(organisation_id=user.organisation_id, role=Role.PEER,
                                            memberships__team_id__in=team_ids, memberships__is_active=True)
         return qs.filter(raised_by__in=peers).select_related("raised_by")

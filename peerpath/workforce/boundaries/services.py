@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -16,12 +17,12 @@ from peerpath.workforce.models import (
     BoundaryCategory,
     BoundaryConsultation,
 )
-from peerpath.workforce.staff.services import _require, notify
+from peerpath.workforce.staff.services import notify
 from peerpath.workforce.supervision import selectors as supervision_selectors
 
 
 def boundary_raise(*, actor: Any, category: str, question: str) -> BoundaryConsultation:
-    _require(actor, {Role.PEER}, _("Boundary consultations are raised by peer workers."))
+    require(actor, {Role.PEER})
     if category not in BoundaryCategory.values:
         raise ServiceError(_("Choose a category."), field="category")
     question = clean_text(question, "question", max_length=5000)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -22,7 +23,7 @@ from peerpath.workforce.models import (
     CredentialReminder,
     Notification,
 )
-from peerpath.workforce.staff.services import _hours, _require
+from peerpath.workforce.staff.services import _hours
 
 CREDENTIAL_MANAGERS = frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})
 
@@ -34,7 +35,7 @@ def credential_create(*, actor: Any, staff: StaffMember, name: str, issuer: str,
                       issued_on: date, expires_on: date, ce_hours_required: Any = 0,
                       ce_hours_earned: Any = 0) -> Credential:
     if staff.pk != actor.pk:
-        _require(actor, CREDENTIAL_MANAGERS, _("You can record only your own credentials."))
+        require(actor, CREDENTIAL_MANAGERS)
     if staff.organisation_id != actor.organisation_id:
         raise NotAllowed
     name = clean_text(name, "name", max_length=200)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -21,7 +22,7 @@ from peerpath.workforce.models import (
     RoleDefinitionStatus,
 )
 from peerpath.workforce.roles import selectors
-from peerpath.workforce.staff.services import _require, _same_org, notify
+from peerpath.workforce.staff.services import _same_org, notify
 
 ROLE_DEFINITION_AUTHORS = frozenset({Role.LEADER})
 
@@ -49,7 +50,7 @@ ROLE_TEXT_FIELDS = list(ROLE_TEMPLATE)
 
 
 def role_definition_create(*, actor: Any, title: str, team_type: str = "", **fields: Any) -> RoleDefinition:
-    _require(actor, ROLE_DEFINITION_AUTHORS)
+    require(actor, ROLE_DEFINITION_AUTHORS)
     title = clean_text(title, "title", max_length=200)
     values = {name: clean_text(fields.get(name, ROLE_TEMPLATE[name]), name, required=name != "generic_duties")
               for name in ROLE_TEXT_FIELDS}
@@ -64,7 +65,7 @@ def role_definition_create(*, actor: Any, title: str, team_type: str = "", **fie
 
 
 def role_definition_new_version(*, actor: Any, definition: RoleDefinition) -> RoleDefinition:
-    _require(actor, ROLE_DEFINITION_AUTHORS)
+    require(actor, ROLE_DEFINITION_AUTHORS)
     _same_org(actor, definition)
     fields = {name: getattr(definition, name) for name in ROLE_TEXT_FIELDS}
     return role_definition_create(actor=actor, title=definition.title, team_type=definition.team_type, **fields)
@@ -73,7 +74,7 @@ def role_definition_new_version(*, actor: Any, definition: RoleDefinition) -> Ro
 def role_definition_update(*, actor: Any, definition: RoleDefinition, team_type: str = "",
                            **fields: Any) -> RoleDefinition:
     """Change the text of a draft (a version in consultation or active is frozen; start a new version)."""
-    _require(actor, ROLE_DEFINITION_AUTHORS)
+    require(actor, ROLE_DEFINITION_AUTHORS)
     _same_org(actor, definition)
     if definition.status != RoleDefinitionStatus.DRAFT:
         raise ServiceError(_("Only a draft can be changed; start a new version."), field="status")
@@ -91,7 +92,7 @@ def role_definition_update(*, actor: Any, definition: RoleDefinition, team_type:
 def role_definition_send(*, actor: Any, definition: RoleDefinition,
                          reviewers: dict[str, list[StaffMember]]) -> RoleDefinition:
     """Send a draft for consultation to named people in each of the three groups (all three are required)."""
-    _require(actor, ROLE_DEFINITION_AUTHORS)
+    require(actor, ROLE_DEFINITION_AUTHORS)
     _same_org(actor, definition)
     if definition.status != RoleDefinitionStatus.DRAFT:
         raise ServiceError(_("Only a draft can be sent for consultation."), field="status")

@@ -6,10 +6,9 @@ from typing import Any
 
 from ninja import Router
 
-from peerpath.core.access import ALL_ROLES
+from peerpath.core.access import ALL_ROLES, require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Schema
-from peerpath.core.exceptions import NotAllowed
 from peerpath.workforce.staff import selectors
 
 router = Router(tags=["workforce"])
@@ -18,9 +17,6 @@ router = Router(tags=["workforce"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _require(user: Any, roles: Any) -> None:
-    if user.role not in set(roles):
-        raise NotAllowed
 
 
 class NotificationOut(Schema):
@@ -33,6 +29,6 @@ class NotificationOut(Schema):
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS},
             url_name="workforce_notification_list")
 def notification_list(request: Any) -> list[dict[str, Any]]:
-    _require(request.auth, ALL_ROLES)
+    require(request.auth, ALL_ROLES)
     return [{"id": n.pk, "message": n.text, "link": n.link, "read": n.read_at is not None}
             for n in selectors.notifications_for(request.auth)[:100]]

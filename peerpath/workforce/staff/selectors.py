@@ -9,6 +9,7 @@ from django.http import Http404
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 from peerpath.workforce.models import (
     Notification,
 )
@@ -25,7 +26,7 @@ def visible_staff(user: Any) -> QuerySet[StaffMember]:
     if user.role in ORG_WIDE:
         return qs.order_by("last_name", "first_name", "username")
     if user.role == Role.SUPERVISOR:
-        team_ids = user.memberships.filter(is_active=True).values("team_id")
+        team_ids = active_team_ids(user)
         return (qs.filter(Q(pk=user.pk) | Q(memberships__team_id__in=team_ids, memberships__is_active=True))
                 .distinct().order_by("last_name", "first_name", "username"))
     return qs.filter(pk=user.pk)

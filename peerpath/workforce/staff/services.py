@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,11 +13,6 @@ from peerpath.core.notifications import notify as core_notify
 from peerpath.workforce.models import (
     Notification,
 )
-
-
-def _require(actor: Any, roles: Iterable[str], message: str = "") -> None:
-    if not actor.is_active or actor.role not in set(roles):
-        raise NotAllowed(message or _("Your role cannot do this."))
 
 
 def _same_org(actor: Any, obj: Any) -> None:

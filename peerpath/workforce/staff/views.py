@@ -66,7 +66,5 @@ def notifications(request: AuthedRequest) -> HttpResponse:
 
 @allow(ORG_WIDE)
 def jobs(request: AuthedRequest) -> HttpResponse:
-    from django_q.models import Schedule
-
-    context = {"runs": tasks.recent_runs(), "schedules": Schedule.objects.filter(name__in=list(tasks.SCHEDULES))}
+    context = {"runs": tasks.recent_runs(), "schedules": tasks.schedules()}
     return render(request, "workforce/jobs.html", context)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.choices import Role
+from peerpath.core.tenancy import active_team_ids
 from peerpath.workforce.models import (
     SupervisionPolicy,
     SupervisionSession,
@@ -21,7 +22,7 @@ from peerpath.workforce.staff.selectors import ORG_WIDE, visible_staff
 
 def supervisors_of(peer: Any) -> QuerySet[StaffMember]:
     """The supervisors of the peer's team(s)."""
-    team_ids = peer.memberships.filter(is_active=True).values("team_id")
+    team_ids = active_team_ids(peer)
     return (StaffMember.objects.filter(organisation_id=peer.organisation_id, role=Role.SUPERVISOR, is_active=True,
                                        memberships__team_id__in=team_ids, memberships__is_active=True)
             .exclude(pk=peer.pk).distinct())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import ServiceError
@@ -22,7 +23,7 @@ from peerpath.workforce.models import (
     SupervisionSession,
     SupervisionTopic,
 )
-from peerpath.workforce.staff.services import _require, notify
+from peerpath.workforce.staff.services import notify
 from peerpath.workforce.supervision import selectors
 
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.LEADER})
@@ -30,7 +31,7 @@ SUPERVISORS = frozenset({Role.SUPERVISOR, Role.LEADER})
 
 def supervision_record(*, actor: Any, kind: str, held_on: date, attendees: list[StaffMember],
                        topics: list[str], notes: str = "", action_items: str = "") -> SupervisionSession:
-    _require(actor, SUPERVISORS | {Role.PEER} if kind == SupervisionKind.PEER else SUPERVISORS,
+    require(actor, SUPERVISORS | {Role.PEER} if kind == SupervisionKind.PEER else SUPERVISORS,
              _("Only supervisors record supervision."))
     if kind not in SupervisionKind.values:
         raise ServiceError(_("Choose a kind of session."), field="kind")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import ServiceError
@@ -20,14 +21,14 @@ from peerpath.workforce.models import (
     SurveyResponse,
     SurveyRound,
 )
-from peerpath.workforce.staff.services import _require, _same_org
+from peerpath.workforce.staff.services import _same_org
 from peerpath.workforce.surveys import questions as survey
 
 SURVEY_MANAGERS = frozenset({Role.LEADER, Role.ADMIN})
 
 
 def survey_round_create(*, actor: Any, title: str, opens_on: date, closes_on: date) -> SurveyRound:
-    _require(actor, SURVEY_MANAGERS)
+    require(actor, SURVEY_MANAGERS)
     title = clean_text(title, "title", max_length=200)
     if not isinstance(opens_on, date) or not isinstance(closes_on, date):
         raise ServiceError(_("Enter a date."), field="opens_on")
@@ -63,7 +64,7 @@ def clean_answers(answers: dict[str, Any]) -> dict[str, int | bool]:
 def survey_submit(*, actor: Any, survey_round: SurveyRound, answers: dict[str, Any]) -> None:
     """Store the answers with no link to the person: a random key, the round and the team only.
     A separate receipt records *that* the person answered. Nothing is audited with the response's id."""
-    _require(actor, {Role.PEER}, _("The pulse survey is for peer workers."))
+    require(actor, {Role.PEER})
     _same_org(actor, survey_round)
     today = timezone.localdate()
     if not survey_round.is_active or not survey_round.opens_on <= today <= survey_round.closes_on:

@@ -67,3 +67,9 @@ def coverage(user: Any) -> list[CoverageRow]:
         courses = sorted(required.values(), key=lambda c: c.title)
         rows.append(CoverageRow(person, courses, [c for c in courses if c.pk not in done[person.pk]]))
     return rows
+
+
+def requirements_for(user: Any) -> QuerySet[CourseRequirement]:
+    """The organisation's required courses (per role, optionally per team), for the catalogue page."""
+    return (CourseRequirement.objects.filter(organisation_id=user.organisation_id or 0, is_active=True)
+            .select_related("course", "team").order_by("course__title", "role"))

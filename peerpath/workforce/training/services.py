@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -21,7 +22,7 @@ from peerpath.workforce.models import (
     CourseTopic,
     TrainingCompletion,
 )
-from peerpath.workforce.staff.services import _hours, _require, _same_org
+from peerpath.workforce.staff.services import _hours, _same_org
 
 CATALOGUE_EDITORS = frozenset({Role.LEADER, Role.ADMIN})
 
@@ -40,7 +41,7 @@ CERTIFICATE_SIGNATURES = (
 
 
 def course_create(*, actor: Any, title: str, topic: str, hours: Any, description: str = "") -> Course:
-    _require(actor, CATALOGUE_EDITORS)
+    require(actor, CATALOGUE_EDITORS)
     title = clean_text(title, "title", max_length=200)
     if topic not in CourseTopic.values:
         raise ServiceError(_("Choose a topic."), field="topic")
@@ -53,7 +54,7 @@ def course_create(*, actor: Any, title: str, topic: str, hours: Any, description
 
 
 def course_require(*, actor: Any, course: Course, role: str, team: Any = None) -> CourseRequirement:
-    _require(actor, CATALOGUE_EDITORS)
+    require(actor, CATALOGUE_EDITORS)
     _same_org(actor, course)
     if role not in Role.values:
         raise ServiceError(_("Choose a role."), field="role")
@@ -82,7 +83,7 @@ def check_certificate(upload: Any) -> str:
 def completion_record(*, actor: Any, staff: StaffMember, course: Course, completed_on: date,
                       hours: Any = None, certificate: Any = None) -> TrainingCompletion:
     if staff.pk != actor.pk:
-        _require(actor, TRAINING_RECORDERS, _("You can record only your own training."))
+        require(actor, TRAINING_RECORDERS)
     _same_org(actor, course)
     if staff.organisation_id != actor.organisation_id:
         raise NotAllowed

@@ -59,10 +59,7 @@ def catalogue_edit(request: AuthedRequest) -> HttpResponse:
                 return redirect("workforce:catalogue_edit")
         except ServiceError as exc:
             _form_error(course_form if request.POST.get("form") == "course" else req_form, exc)
-    from peerpath.workforce.models import CourseRequirement
-
-    requirements = CourseRequirement.objects.filter(organisation_id=user.organisation_id or 0, is_active=True
-                                                    ).select_related("course", "team").order_by("course__title", "role")
+    requirements = selectors.requirements_for(user)
     rows = [(r, Role(r.role).label if r.role in Role.values else r.role) for r in requirements]
     context = {"course_form": course_form, "req_form": req_form, "requirements": rows}
     return render(request, "workforce/catalogue_edit.html", context, status=400 if request.method == "POST" else 200)

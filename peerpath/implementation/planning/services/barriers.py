@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -19,14 +20,13 @@ from peerpath.implementation.models import (
     BarrierKind,
     BarrierTemplate,
 )
+from peerpath.implementation.planning.policies import WRITE_SCOPE, scope_of
 from peerpath.implementation.planning.rules import TABLE_EDITORS, WRITERS
 from peerpath.implementation.planning.services.common import (
     MAX_TITLE,
     _construct,
     _date,
     _kind,
-    _require,
-    _require_scope,
     _same_org,
     _team,
 )
@@ -55,8 +55,8 @@ def barrier_create(*, actor: Any, title: str, construct: Any, kind: str = Barrie
                    evidence: str = "", raised_by: str = "", team: Any = None, resolved_on: Any = None,
                    template: BarrierTemplate | None = None) -> Barrier:
     """Record a barrier or facilitator (leaders and admins; supervisors for their own teams)."""
-    _require(actor, WRITERS)
-    _require_scope(actor, team if isinstance(team, Team) else None)
+    require(actor, WRITERS)
+    WRITE_SCOPE.check(actor, scope_of(actor, team if isinstance(team, Team) else None))
     values = _barrier_values(actor, kind=kind, title=title, description=description, evidence=evidence,
                              construct=construct, raised_by=raised_by, team=team, resolved_on=resolved_on)
     with transaction.atomic():
@@ -71,8 +71,8 @@ def barrier_from_template(*, actor: Any, template: BarrierTemplate, team: Any = 
                           evidence: str = "") -> Barrier:
     """Add a literature template to the register in one click; the same template twice for the same
     team (or twice organisation-wide) is refused."""
-    _require(actor, WRITERS)
-    _require_scope(actor, team if isinstance(team, Team) else None)
+    require(actor, WRITERS)
+    WRITE_SCOPE.check(actor, scope_of(actor, team if isinstance(team, Team) else None))
     if not reference.barrier_templates(organisation_id=actor.organisation_id).filter(pk=template.pk).exists():
         raise ServiceError(_("Choose one of the templates."), field="template")
     team = _team(actor, team)
@@ -90,16 +90,16 @@ def barrier_from_template(*, actor: Any, template: BarrierTemplate, team: Any = 
 
 def barrier_update(*, actor: Any, barrier: Barrier, **changes: Any) -> Barrier:
     """Change a barrier's text, construct, team or the date it was addressed (empty date: open again)."""
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, barrier)
-    _require_scope(actor, barrier.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, barrier.team))
     unknown = set(changes) - set(BARRIER_FIELDS)
     if unknown:
         raise ServiceError(_("Unknown field."), field=sorted(unknown)[0])
     current = {name: getattr(barrier, name) for name in BARRIER_FIELDS}
     merged = {**current, **changes}
     if "team" in changes:
-        _require_scope(actor, changes["team"] if isinstance(changes["team"], Team) else None)
+        WRITE_SCOPE.check(actor, scope_of(actor, changes["team"] if isinstance(changes["team"], Team) else None))
     values = _barrier_values(actor, **merged, check_construct=merged["construct"] != current["construct"])
     with transaction.atomic():
         changed = sorted(name for name, value in values.items() if value != current[name])
@@ -111,9 +111,9 @@ def barrier_update(*, actor: Any, barrier: Barrier, **changes: Any) -> Barrier:
 
 
 def barrier_deactivate(*, actor: Any, barrier: Barrier) -> Barrier:
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, barrier)
-    _require_scope(actor, barrier.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, barrier.team))
     with transaction.atomic():
         barrier.is_active = False
         barrier.save(update_fields=["is_active", "updated_at"])
@@ -124,7 +124,7 @@ def barrier_deactivate(*, actor: Any, barrier: Barrier) -> Barrier:
 def barrier_template_create(*, actor: Any, kind: str, title: str, construct: Any, source: str,
                             description: str = "") -> BarrierTemplate:
     """An organisation's own barrier or facilitator template (admins)."""
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     kind, title = _kind(kind), clean_text(title, "title", max_length=MAX_TITLE)
     construct = _construct(construct)
     description = clean_text(description, "description", required=False, max_length=5000)
@@ -138,7 +138,7 @@ def barrier_template_create(*, actor: Any, kind: str, title: str, construct: Any
 
 
 def barrier_template_deactivate(*, actor: Any, template: BarrierTemplate) -> BarrierTemplate:
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     if template.organisation_id != actor.organisation_id:
         raise NotAllowed
     with transaction.atomic():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -15,20 +14,13 @@ from peerpath.implementation.models import (
     CfirConstruct,
     EricStrategy,
 )
-from peerpath.implementation.planning.rules import can_write_scope
 from peerpath.implementation.reference import selectors as reference
 
 MAX_TITLE = 200
 
 
-def _require(actor: Any, roles: Iterable[str]) -> None:
-    if not actor.is_active or actor.organisation_id is None or actor.role not in set(roles):
-        raise NotAllowed(_("Your role cannot do this."))
 
 
-def _require_scope(actor: Any, team: Team | None) -> None:
-    if not can_write_scope(actor, team.pk if team else None):
-        raise NotAllowed(_("You can change only the barriers and plans of your own teams."))
 
 
 def _same_org(actor: Any, obj: Any) -> None:

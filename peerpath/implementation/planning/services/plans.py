@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -24,13 +25,12 @@ from peerpath.implementation.models import (
     PlanItem,
     PlanItemStatus,
 )
+from peerpath.implementation.planning.policies import WRITE_SCOPE, scope_of
 from peerpath.implementation.planning.rules import WRITERS
 from peerpath.implementation.planning.selectors import can_update_item_status
 from peerpath.implementation.planning.services.common import (
     MAX_TITLE,
     _date,
-    _require,
-    _require_scope,
     _same_org,
     _strategy,
     _team,
@@ -39,8 +39,8 @@ from peerpath.implementation.reference import selectors as reference
 
 
 def plan_create(*, actor: Any, title: str, team: Any = None) -> ImplementationPlan:
-    _require(actor, WRITERS)
-    _require_scope(actor, team if isinstance(team, Team) else None)
+    require(actor, WRITERS)
+    WRITE_SCOPE.check(actor, scope_of(actor, team if isinstance(team, Team) else None))
     title = clean_text(title, "title", max_length=MAX_TITLE)
     team = _team(actor, team)
     with transaction.atomic():
@@ -53,8 +53,8 @@ def plan_create(*, actor: Any, title: str, team: Any = None) -> ImplementationPl
 def plan_create_from_checklist(*, actor: Any, title: str, team: Any = None) -> ImplementationPlan:
     """A new plan whose items are the best-practice checklist (Mutschler et al. 2022); each item keeps
     its suggested ERIC strategy and is linked to the open barriers of the plan's scope on the same construct."""
-    _require(actor, WRITERS)
-    _require_scope(actor, team if isinstance(team, Team) else None)
+    require(actor, WRITERS)
+    WRITE_SCOPE.check(actor, scope_of(actor, team if isinstance(team, Team) else None))
     templates = list(reference.checklist_templates().order_by("order"))
     if not templates:
         raise ServiceError(_("The best-practice checklist is not loaded."), field="title")
@@ -123,9 +123,9 @@ def _completed(status: str, completed_on: Any, previous: date | None = None) -> 
 def plan_item_create(*, actor: Any, plan: ImplementationPlan, title: str, description: str = "", owner: Any = None,
                      due_on: Any = None, status: str = PlanItemStatus.NOT_STARTED, strategy: Any = None,
                      barriers: Iterable[Any] = (), completed_on: Any = None) -> PlanItem:
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, plan)
-    _require_scope(actor, plan.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, plan.team))
     title = clean_text(title, "title", max_length=MAX_TITLE)
     description = clean_text(description, "description", required=False, max_length=5000)
     owner, strategy = _owner(actor, owner), _strategy(strategy)
@@ -149,9 +149,9 @@ ITEM_FIELDS = ("title", "description", "owner", "due_on", "status", "strategy", 
 
 def plan_item_update(*, actor: Any, item: PlanItem, **changes: Any) -> PlanItem:
     """Change an item (writers of the plan's scope). A new due date may not be before the plan was made."""
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, item)
-    _require_scope(actor, item.plan.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, item.plan.team))
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise ServiceError(_("Unknown field."), field=sorted(unknown)[0])
@@ -202,9 +202,9 @@ def plan_item_set_status(*, actor: Any, item: PlanItem, status: str, completed_o
 
 
 def plan_item_deactivate(*, actor: Any, item: PlanItem) -> PlanItem:
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, item)
-    _require_scope(actor, item.plan.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, item.plan.team))
     with transaction.atomic():
         item.is_active = False
         item.save(update_fields=["is_active", "updated_at"])
@@ -216,9 +216,9 @@ def plan_add_strategies(*, actor: Any, plan: ImplementationPlan,
                         picks: Iterable[tuple[EricStrategy, Iterable[Barrier]]]) -> list[PlanItem]:
     """Add chosen strategies to a plan, one item each, linked to the barriers the strategy addresses.
     A strategy already in the plan (an active item) is not added twice."""
-    _require(actor, WRITERS)
+    require(actor, WRITERS)
     _same_org(actor, plan)
-    _require_scope(actor, plan.team)
+    WRITE_SCOPE.check(actor, scope_of(actor, plan.team))
     checked: list[tuple[EricStrategy | None, list[Barrier]]] = [
         (_strategy(strategy, "strategies", required=True), _barriers(actor, barriers)) for strategy, barriers in picks]
     if not checked:

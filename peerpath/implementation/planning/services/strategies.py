@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from peerpath.core.access import require
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -16,7 +17,7 @@ from peerpath.implementation.models import (
     StrategyMatch,
 )
 from peerpath.implementation.planning.rules import TABLE_EDITORS
-from peerpath.implementation.planning.services.common import _construct, _require, _strategy
+from peerpath.implementation.planning.services.common import _construct, _strategy
 from peerpath.implementation.reference import selectors as reference
 
 
@@ -24,7 +25,7 @@ def strategy_match_create(*, actor: Any, strategy: Any, level: Any, source: str,
                           construct_2009: Any = None, note: str = "") -> StrategyMatch:
     """Add an organisation's own row to its barrier → strategy table (admins): one construct (CFIR 2.0
     or 2009), a strategy, a level and where the link comes from."""
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     if (construct in (None, "")) == (construct_2009 in (None, "")):
         raise ServiceError(_("Choose one construct: CFIR 2.0 or CFIR 2009."), field="construct")
     if construct not in (None, ""):
@@ -51,7 +52,7 @@ def strategy_match_create(*, actor: Any, strategy: Any, level: Any, source: str,
 
 def strategy_match_retire(*, actor: Any, match: StrategyMatch) -> StrategyMatch:
     """Stop using a shipped row in this organisation (it stays in the table for everyone else)."""
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     if match.organisation_id is not None:
         raise ServiceError(_("Only shipped rows are retired; deactivate your own rows instead."), field="match")
     with transaction.atomic():
@@ -61,7 +62,7 @@ def strategy_match_retire(*, actor: Any, match: StrategyMatch) -> StrategyMatch:
 
 
 def strategy_match_restore(*, actor: Any, match: StrategyMatch) -> StrategyMatch:
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     if match.organisation_id is not None:
         raise ServiceError(_("Only shipped rows are retired; deactivate your own rows instead."), field="match")
     with transaction.atomic():
@@ -71,7 +72,7 @@ def strategy_match_restore(*, actor: Any, match: StrategyMatch) -> StrategyMatch
 
 
 def strategy_match_deactivate(*, actor: Any, match: StrategyMatch) -> StrategyMatch:
-    _require(actor, TABLE_EDITORS)
+    require(actor, TABLE_EDITORS)
     if match.organisation_id != actor.organisation_id:
         raise NotAllowed
     with transaction.atomic():
