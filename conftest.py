@@ -19,7 +19,7 @@ def _english(settings):
 # transactional test's teardown flushes every table. Apps register an idempotent loader here
 # ("module:function", called with no arguments) so such tests start with that data present.
 SHIPPED_DATA_LOADERS = [
-    "peerpath.implementation.reference_data:load_installed",
+    "peerpath.implementation.reference.loader:load_installed",
     "conftest:_load_shipped_instruments",
 ]
 

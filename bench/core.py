@@ -1,20 +1,24 @@
-"""Benchmark: the peer home page and the encounter-create API under load, beside a trivial endpoint.
+"""Benchmark: peer home, client page and encounter create under load, against two floors.
 
-Data on PostgreSQL (bulk-loaded with generate_series once, re-used while the counts match):
-100,000 clients, 1,000,000 encounters (with attendance rows), 1,000 staff of whom 800 peers with
-25 active matches each, recovery plans with goals and steps for every matched client.
+Data (bench/_core_data.py): 100,000 clients, 1,000,000 encounters, 800 peers with 25 active matches.
+The server is ``peerpath serve`` (gunicorn + uvicorn workers, PEERPATH_ENV=production, DEBUG off,
+psycopg pool), pinned with taskset to core 0; wrk runs on core 1 (PostgreSQL floats). Endpoints:
 
-A real ASGI server (uvicorn, 2 workers, PEERPATH_ENV=production, DEBUG off) serves the app on
-127.0.0.1; wrk (Debian package) sends 32 concurrent connections from a second process on loopback,
-spread over 32 peers' sessions / API tokens. Each endpoint gets a warm-up, then a fixed duration:
+* ``GET /healthz``            trivial floor (no session, no database)
+* ``GET /healthz/session``    signed-in floor (session + user lookup and the middleware every page runs)
+* ``GET /care/``              a peer's home page
+* ``GET /clients/<id>/``      one of the peer's clients (audited read)
+* ``POST /api/v1/encounters`` record an encounter (bearer token)
 
-* ``GET /healthz``                — trivial endpoint (JSON, no database)
-* ``GET /care/``                  — a peer's home page (signed-in session cookie)
-* ``POST /api/v1/encounters``     — record an encounter with one of the peer's clients (bearer token)
+Each at 1, 8 and 32 connections, ``--runs`` times (median reported), load average recorded per run.
+Then the pool check: 32 connections for ``--pool-seconds`` on peer home while PostgreSQL backends
+for the bench database are sampled; the peak must stay at or under pool max x workers.
 
-Requests/s, p50 and p99 latency and non-2xx counts are written to bench/results/core.json with the
-ratio of each endpoint's throughput to the trivial endpoint's. Targets: p99 < 100 ms and ≥ 40 % of
-the trivial throughput. Run: ``peerpath bench core [--duration S] [--reload]``.
+Validity (``validity`` in bench/results/core.json; exit status 1 when any check fails): every
+response's status is counted by the wrk script (3xx/4xx/5xx are failures), a run whose script did
+not load is an error, encounters before/after equal the successful creates, the signed-in floor
+answers the signed-in user (not a redirect), and the PostgreSQL connection peak is within the pool.
+Run: ``peerpath bench core [--duration S] [--runs N] [--pool-seconds S] [--workers N] [--reload]``.
 """
 
 from __future__ import annotations
@@ -22,337 +26,192 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
-import shutil
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import _ensure_database  # noqa: E402
+from _load import ConnectionSampler, ensure_wrk, free_port, load_average, lua_request_script, run_wrk, wait_for  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULT = BASE_DIR / "bench" / "results" / "core.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/peerpath_bench_core"
-N_CLIENTS, N_ENCOUNTERS, N_STAFF, N_PEERS, N_TEAMS, CASELOAD = 100_000, 1_000_000, 1_000, 800, 20, 25
-LOAD_PEERS, CONNECTIONS, THREADS = 32, 32, 2
 SECRET = "bench-core-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105 (throwaway bench server)
-ORG_SLUG = "bench-core"
-
-
-def main(argv: list[str]) -> None:
-    url = os.environ.get("CORE_BENCH_DATABASE_URL", DEFAULT_URL)
-    _ensure_database(url)
-    var_dir = Path(tempfile.gettempdir()) / "peerpath-bench-core-var"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "PEERPATH_VAR_DIR": str(var_dir),
-           "PEERPATH_ENV": "development"}
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--prepare", *argv], env=env, cwd=BASE_DIR, check=True)
-    credentials = json.loads((var_dir / "credentials.json").read_text())
-    duration = int(_arg(argv, "--duration", "20"))
-    _ensure_wrk()
-    port = _free_port()
-    server_env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "PEERPATH_ENV": "production",
-                  "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "DEBUG": "false",
-                  "PEERPATH_VAR_DIR": str(var_dir), "LOG_LEVEL": "WARNING", "DB_CONN_MAX_AGE": "600"}
-    workers = int(_arg(argv, "--workers", "2"))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        env=server_env, cwd=BASE_DIR,
-    )
-    try:
-        _wait_for(port)
-        results = {}
-        for name, script in _scripts(credentials, port).items():
-            _wrk(port, script, 3)  # warm-up: connections, caches, query plans
-            results[name] = _wrk(port, script, duration)
-            print(f"{name:18s} {results[name]['requests_per_second']:8.1f} req/s  p50 {results[name]['latency_ms']['p50']:6.1f} ms"
-                  f"  p99 {results[name]['latency_ms']['p99']:6.1f} ms  non-2xx {results[name]['non_2xx']}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    trivial = results["trivial"]["requests_per_second"]
-    for name in ("peer_home", "encounter_create"):
-        results[name]["throughput_vs_trivial"] = round(results[name]["requests_per_second"] / trivial, 3)
-        results[name]["meets_p99_target"] = results[name]["latency_ms"]["p99"] < 100
-        results[name]["meets_throughput_target"] = results[name]["throughput_vs_trivial"] >= 0.4
-        results[name]["valid"] = results[name]["non_2xx"] == 0 and results[name]["errors"] == 0
-    report = {
-        "benchmark": "core: peer home page and encounter-create API vs a trivial endpoint, one run",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cores": os.cpu_count(), "memory_gb": _memory_gb(), "python": platform.python_version(),
-                    "note": "shared 2-core machine; wrk and the server share the cores"},
-        "server": {"asgi": "uvicorn", "workers": workers, "env": "production, DEBUG off", "database": "PostgreSQL (loopback)"},
-        "load": {"tool": "wrk", "connections": CONNECTIONS, "threads": THREADS, "duration_seconds": duration,
-                 "peers_spread_over": LOAD_PEERS},
-        "data": json.loads((var_dir / "counts.json").read_text()),
-        "targets": {"p99_ms_below": 100, "throughput_vs_trivial_at_least": 0.4},
-        "results": results,
-    }
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written {RESULT}")
+LEVELS = (1, 8, 32)
+PAGES = ("peer_home", "client_page", "encounter_create")
+TARGETS = {"throughput_vs_signed_in_floor_at_least": 0.4, "p99_ms_below_at_8": 100, "failures_at_32": 0}
+BODY = ('{"client_ids": [{client}], "started_at": "STARTED", "duration_minutes": 45, "modality": "phone", '
+        '"setting": "remote", "activities": ["hope_goals", "paperwork"], "self_disclosure_used": false, '
+        '"note": "Benchmark check-in call."}')
 
 
 def _arg(argv: list[str], name: str, default: str) -> str:
     return argv[argv.index(name) + 1] if name in argv else default
 
 
-def _memory_gb() -> float:
-    try:
-        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError):
-        return 0.0
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _ensure_wrk() -> None:
-    if shutil.which("wrk"):
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed (Debian package 'wrk')")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port: int) -> None:
-    import urllib.request
-
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit("the server did not start")
-
-
-def _scripts(credentials: list[dict[str, Any]], port: int) -> dict[str, str]:
-    peers = json.dumps(credentials)
-    started_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
-    common = f"""
-local json_peers = [[{peers}]]
-peers = {{}}
-for token, cookie, client in string.gmatch(json_peers, '"token": "([^"]+)", "cookie": "([^"]+)", "client_id": (%d+)') do
-  table.insert(peers, {{token = token, cookie = cookie, client = client}})
-end
-counter = 0
-"""
-    trivial = "wrk.method = 'GET'\nwrk.path = '/healthz'\n"
-    home = common + """
-request = function()
-  counter = counter + 1
-  local p = peers[(counter % #peers) + 1]
-  return wrk.format('GET', '/care/', {['Cookie'] = 'sessionid=' .. p.cookie})
-end
-"""
-    create = common + f"""
-request = function()
-  counter = counter + 1
-  local p = peers[(counter % #peers) + 1]
-  local body = '{{"client_ids": [' .. p.client .. '], "started_at": "{started_at}", "duration_minutes": 45, ' ..
-    '"modality": "phone", "setting": "remote", "activities": ["hope_goals", "paperwork"], ' ..
-    '"self_disclosure_used": false, "note": "Benchmark check-in call."}}'
-  return wrk.format('POST', '/api/v1/encounters', {{['Authorization'] = 'Bearer ' .. p.token,
-    ['Content-Type'] = 'application/json'}}, body)
-end
-"""
-    return {"trivial": trivial, "peer_home": home, "encounter_create": create}
-
-
-def _wrk(port: int, script: str, duration: int) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script + "\ndone = nil\n")
-        path = handle.name
-    try:
-        out = subprocess.run(
-            ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s", "--latency", "--timeout", "10s",
-             "-s", path, f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, timeout=duration + 60, check=True,
-        ).stdout
-    finally:
-        os.unlink(path)
-    return _parse_wrk(out)
-
-
-def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def _parse_wrk(out: str) -> dict[str, Any]:
-    percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+def _scripts(peers: list[dict[str, Any]]) -> dict[str, str]:
+    started = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
+    cookie = {"Cookie": "sessionid={cookie}"}
     return {
-        "requests": requests,
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "latency_ms": {"p50": _ms(percentiles["50"]), "p90": _ms(percentiles["90"]), "p99": _ms(percentiles["99"])},
-        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-        "errors": sum(int(x) for x in errors.groups()) if errors else 0,
+        "trivial": lua_request_script("GET", "/healthz", {}, None, peers),
+        "signed_in_floor": lua_request_script("GET", "/healthz/session", cookie, None, peers),
+        "peer_home": lua_request_script("GET", "/care/", cookie, None, peers),
+        "client_page": lua_request_script("GET", "/clients/{client}/", cookie, None, peers),
+        "encounter_create": lua_request_script(
+            "POST", "/api/v1/encounters", {"Authorization": "Bearer {token}", "Content-Type": "application/json"},
+            BODY.replace("STARTED", started), peers),
     }
 
 
-# ------------------------------------------------------------- --prepare: runs with Django set up on the bench DB
+def _encounters(url: str) -> int:
+    import psycopg
 
-def prepare(argv: list[str]) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-    from peerpath.clients.models import Client
-    from peerpath.core.models import Organisation
-
-    org = Organisation.objects.filter(slug=ORG_SLUG).first()
-    from peerpath.care.models import Encounter
-
-    seeded = (org is not None and Client.objects.filter(organisation=org).count() == N_CLIENTS
-              and Encounter.objects.filter(organisation=org).count() == N_ENCOUNTERS)
-    if "--reload" in argv or not seeded:
-        started = time.perf_counter()
-        _seed()
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
-    _write_credentials()
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM care_encounter").fetchone()[0]
 
 
-def _seed() -> None:
-    from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
-
-    from peerpath.accounts.models import StaffMember, TeamMembership
-    from peerpath.core.models import Organisation, Team
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE core_auditevent, care_goalstep, care_goal, care_recoveryplan, care_encounterattendance, care_encounter, "
-            "care_teammeetingattendance, care_teammeeting, clients_match, clients_referral_preferred_experiences, "
-            "clients_referral, clients_client, accounts_apitoken, accounts_teammembership, accounts_peerexperience, "
-            "django_session, accounts_staffmember, core_team, core_organisation RESTART IDENTITY CASCADE"
-        )
-    with transaction.atomic():
-        org = Organisation.objects.create(name="Bench Health Network", slug=ORG_SLUG)
-        teams = Team.objects.bulk_create([Team(organisation=org, name=f"Team {i}", team_type="community") for i in range(N_TEAMS)])
-        password = make_password("bench-password-0001")
-        staff = StaffMember.objects.bulk_create([
-            StaffMember(username=f"bench{i}", first_name="Staff", last_name=str(i), organisation=org, password=password,
-                        role="peer" if i < N_PEERS else ("supervisor" if i % 2 else "clinician"), caseload_capacity=30)
-            for i in range(N_STAFF)
-        ])
-        TeamMembership.objects.bulk_create([TeamMembership(staff=s, team=teams[i % N_TEAMS]) for i, s in enumerate(staff)])
-    org_id, team0 = org.pk, teams[0].pk
-    peer0 = staff[0].pk
-    sql = f"""
-    INSERT INTO clients_client (created_at, updated_at, is_active, organisation_id, first_name, last_name, preferred_name,
-        date_of_birth, record_number, language, team_id, phone)
-    SELECT now(), now(), true, {org_id}, 'Client', 'C' || g, '', date '1970-01-01' + (g % 15000)::int, 'B' || g,
-        CASE WHEN g % 6 = 0 THEN 'es' ELSE 'en' END, {team0} + (g % {N_TEAMS}), ''
-    FROM generate_series(0, {N_CLIENTS - 1}) g;
-
-    -- 800 peers x 25 active matches: client k belongs to peer (k % 800) for k < 20,000
-    INSERT INTO clients_match (created_at, updated_at, is_active, organisation_id, client_id, peer_id, started_on,
-        last_contact_at, next_contact_on)
-    SELECT now(), now(), true, {org_id}, c.id, {peer0} + ((c.id - m.min_id) % {N_PEERS}), current_date - 120,
-        now() - ((c.id % 30) || ' days')::interval, current_date + ((c.id % 21) - 5)::int
-    FROM clients_client c, (SELECT min(id) AS min_id FROM clients_client) m
-    WHERE c.id - m.min_id < {N_PEERS * CASELOAD};
-
-    INSERT INTO care_encounter (created_at, updated_at, is_active, organisation_id, peer_id, started_at, duration_minutes,
-        modality, setting, activities, peer_specific_minutes, is_group, self_disclosure_used, note)
-    SELECT now(), now(), true, {org_id}, {peer0} + (g % {N_PEERS}), now() - ((g % 730) || ' days')::interval - ((g % 480) || ' minutes')::interval,
-        45, CASE WHEN g % 3 = 0 THEN 'phone' ELSE 'in_person' END, 'community', '["hope_goals"]'::jsonb, 45, false, g % 4 = 0,
-        'Met for coffee and worked on the plan.'
-    FROM generate_series(0, {N_ENCOUNTERS - 1}) g;
-
-    -- encounter g is with client (g % 100,000): matched clients are the peer's own (same modulus of 800)
-    INSERT INTO care_encounterattendance (encounter_id, client_id, started_at, duration_minutes)
-    SELECT e.id, c.min_id + ((e.id - e0.min_id) % {N_CLIENTS}), e.started_at, e.duration_minutes
-    FROM care_encounter e, (SELECT min(id) AS min_id FROM care_encounter) e0, (SELECT min(id) AS min_id FROM clients_client) c;
-
-    INSERT INTO care_recoveryplan (created_at, updated_at, is_active, organisation_id, client_id, written_with_id, client_vision, review_on)
-    SELECT now(), now(), true, {org_id}, client_id, peer_id, 'A home and a routine.', current_date + ((client_id % 40) - 10)::int
-    FROM clients_match;
-
-    INSERT INTO care_goal (created_at, updated_at, is_active, plan_id, own_words, life_area, chime, status, progress, target_on)
-    SELECT now(), now(), true, p.id, 'Goal ' || k, 'housing', 'hope', 'active', (p.id * k) % 100, current_date + 60
-    FROM care_recoveryplan p, generate_series(1, 2) k;
-
-    INSERT INTO care_goalstep (created_at, updated_at, is_active, goal_id, description, due_on, done_on)
-    SELECT now(), now(), true, g.id, 'Step ' || k, current_date + (((g.id + k) % 30) - 15)::int,
-        CASE WHEN (g.id + k) % 3 = 0 THEN current_date - 1 END
-    FROM care_goal g, generate_series(1, 2) k;
-    ANALYZE;
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in sql.replace("ANALYZE;", "").split(";"):
-            if statement.strip():
-                cursor.execute(statement)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "requests_per_second": round(statistics.median(r["requests_per_second"] for r in runs), 1),
+        "p50_ms": round(statistics.median(r["latency_ms"]["p50"] for r in runs), 2),
+        "p99_ms": round(statistics.median(r["latency_ms"]["p99"] for r in runs), 2),
+        "failures": sum(r["failures"] + r["socket_errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "load_average_1m": [r["load_average"][0] for r in runs],
+        "runs": runs,
+    }
 
 
-def _write_credentials() -> None:
-    """Sessions and API tokens for the peers the load is spread over (recreated every run)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from peerpath.accounts.models import ApiToken, StaffMember
-    from peerpath.clients.models import Client, Match
-    from peerpath.core.api_support import hash_token
-
-    peers = list(StaffMember.objects.filter(organisation__slug=ORG_SLUG, role="peer").order_by("pk")[:LOAD_PEERS])
-    ApiToken.objects.filter(staff__in=peers).delete()
-    credentials = []
-    for peer in peers:
-        secret = f"pp_bench_{peer.pk}_{os.urandom(8).hex()}"
-        ApiToken.objects.create(staff=peer, name="bench", prefix=secret[:10], key_hash=hash_token(secret))
-        # The server runs with production settings, so the session hash must use its SECRET_KEY.
-        session = SessionStore()
-        session[SESSION_KEY] = str(peer.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = _session_hash(peer)
-        session.create()
-        client_id = Match.objects.filter(peer=peer, is_active=True).values_list("client_id", flat=True).first()
-        credentials.append({"token": secret, "cookie": session.session_key, "client_id": client_id})
-    var_dir = Path(settings.VAR_DIR)
-    (var_dir / "credentials.json").write_text(json.dumps(credentials))
-    from peerpath.care.models import Encounter
-
-    (var_dir / "counts.json").write_text(json.dumps({
-        "clients": Client.objects.filter(organisation__slug=ORG_SLUG).count(),
-        "encounters": Encounter.objects.count(),
-        "staff": StaffMember.objects.filter(organisation__slug=ORG_SLUG).count(),
-        "peers": StaffMember.objects.filter(organisation__slug=ORG_SLUG, role="peer").count(),
-        "active_matches_per_peer": CASELOAD,
-    }))
+def _signed_in_check(port: int, peer: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz/session", headers={"Cookie": f"sessionid={peer['cookie']}"})
+    opener = urllib.request.build_opener(type("NoRedirect", (urllib.request.HTTPRedirectHandler,),
+                                              {"redirect_request": lambda *a, **k: None}))
+    try:
+        with opener.open(request, timeout=10) as response:
+            body = json.loads(response.read())
+            return {"status": response.status, "user": body.get("user"), "ok": response.status == 200 and bool(body.get("user"))}
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "ok": False}
 
 
-def _session_hash(user: Any) -> str:
-    from django.utils.crypto import salted_hmac
+def main(argv: list[str]) -> None:  # noqa: PLR0915 (one linear script, read top to bottom)
+    url = os.environ.get("CORE_BENCH_DATABASE_URL", DEFAULT_URL)
+    _ensure_database(url)
+    var_dir = Path(tempfile.gettempdir()) / "peerpath-bench-core-var"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    duration, runs = int(_arg(argv, "--duration", "10")), int(_arg(argv, "--runs", "3"))
+    pool_seconds, workers = int(_arg(argv, "--pool-seconds", "60")), int(_arg(argv, "--workers", "2"))
+    pool_max = int(_arg(argv, "--pool-max", "4"))
+    base_env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": SECRET,
+                "PEERPATH_VAR_DIR": str(var_dir), "PYTHONPATH": str(BASE_DIR)}
+    base_env.pop("DATABASE_REPLICA_URL", None)
+    subprocess.run([sys.executable, str(BASE_DIR / "bench" / "_core_data.py"), "--prepare", *argv],
+                   env={**base_env, "PEERPATH_ENV": "development", "DB_POOL": "false"}, cwd=BASE_DIR, check=True)
+    peers = json.loads((var_dir / "credentials.json").read_text())
+    ensure_wrk()
+    port = free_port()
+    server_env = {**base_env, "PEERPATH_ENV": "production", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+                  "DEBUG": "false", "LOG_LEVEL": "WARNING", "DB_POOL_MAX_SIZE": str(pool_max), "PEERPATH_WORKERS": str(workers),
+                  "PEERPATH_MAX_REQUESTS": "0"}  # no worker recycling mid-run: it resets keep-alive connections
+    cores = os.cpu_count() or 1
+    server_cpus, wrk_cpus = ("0", ",".join(str(c) for c in range(1, cores))) if cores > 1 else (None, None)
+    command = [sys.executable, "-m", "peerpath.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log"]
+    if server_cpus is not None:
+        command = ["taskset", "-c", server_cpus, *command]
+    server = subprocess.Popen(command, env=server_env, cwd=BASE_DIR)
+    scripts = _scripts(peers)
+    results: dict[str, dict[str, Any]] = {}
+    encounters_check: dict[str, Any] = {}
+    try:
+        wait_for(port)
+        signed_in = _signed_in_check(port, peers[0])
+        for name, script in scripts.items():
+            results[name] = {}
+            before = _encounters(url) if name == "encounter_create" else 0
+            created_ok = in_flight = 0
+            for connections in LEVELS:
+                warm = run_wrk(port, script, connections=connections, duration=2, cpus=wrk_cpus)
+                measured = [run_wrk(port, script, connections=connections, duration=duration, cpus=wrk_cpus) for _ in range(runs)]
+                created_ok += warm["statuses"]["2xx"] + sum(r["statuses"]["2xx"] for r in measured)
+                in_flight += connections * (1 + runs)  # wrk stops without reading each connection's last answer
+                results[name][str(connections)] = summary = _median(measured)
+                summary["failures"] += warm["failures"] + warm["socket_errors"]
+                print(f"{name:17s} c={connections:<2d} {summary['requests_per_second']:8.1f} req/s  p50 {summary['p50_ms']:7.1f} ms"
+                      f"  p99 {summary['p99_ms']:7.1f} ms  failures {summary['failures']}  load {summary['load_average_1m']}",
+                      flush=True)
+            if name == "encounter_create":
+                after = _encounters(url)
+                delta = after - before
+                encounters_check = {"before": before, "after": after, "delta": delta, "successful_creates": created_ok,
+                                    "unanswered_at_stop_at_most": in_flight,
+                                    "ok": created_ok > 0 and created_ok <= delta <= created_ok + in_flight}
+        with ConnectionSampler(url) as sampler:
+            pool_run = run_wrk(port, scripts["peer_home"], connections=32, duration=pool_seconds, cpus=wrk_cpus)
+        pool_check = {"connections": 32, "seconds": pool_seconds, "endpoint": "peer_home", "pool_max_size": pool_max,
+                      "workers": workers, "limit": pool_max * workers, "postgres_connections_peak": sampler.peak,
+                      "requests": pool_run["requests"], "failures": pool_run["failures"] + pool_run["socket_errors"],
+                      "load_average": pool_run["load_average"]}
+        pool_check["ok"] = pool_check["postgres_connections_peak"] <= pool_check["limit"] and pool_check["failures"] == 0
+        print(f"pool check: peak {sampler.peak} PostgreSQL connections (limit {pool_max * workers}), "
+              f"{pool_check['failures']} failures of {pool_run['requests']}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    write_report(results, signed_in=signed_in, encounters=encounters_check, pool=pool_check, var_dir=var_dir,
+                 settings={"duration": duration, "runs": runs, "workers": workers, "pool_max": pool_max,
+                           "server_cpus": server_cpus, "wrk_cpus": wrk_cpus})
 
-    return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", user.password,
-                       secret=SECRET, algorithm="sha256").hexdigest()
+
+def write_report(results: dict[str, Any], *, signed_in: dict[str, Any], encounters: dict[str, Any], pool: dict[str, Any],
+                 var_dir: Path, settings: dict[str, Any]) -> None:
+    comparisons: dict[str, Any] = {}
+    for name in PAGES:
+        comparisons[name] = {}
+        for level in map(str, LEVELS):
+            page, floor, trivial = (results[n][level]["requests_per_second"] for n in (name, "signed_in_floor", "trivial"))
+            comparisons[name][level] = {"vs_signed_in_floor": round(page / floor, 3), "vs_trivial": round(page / trivial, 3)}
+        comparisons[name]["meets_targets"] = {
+            "throughput_vs_signed_in_floor_at_8": comparisons[name]["8"]["vs_signed_in_floor"] >= 0.4,
+            "throughput_vs_signed_in_floor_at_32": comparisons[name]["32"]["vs_signed_in_floor"] >= 0.4,
+            "p99_below_100ms_at_8": results[name]["8"]["p99_ms"] < 100,
+            "no_failures_at_32": results[name]["32"]["failures"] == 0,
+        }
+    failures = {name: sum(level["failures"] for level in by_level.values()) for name, by_level in results.items()}
+    checks = {
+        "every_response_2xx": {"ok": not any(failures.values()), "failures_by_endpoint": failures,
+                               "how": "the wrk script's response() counts every status; 3xx/4xx/5xx and socket errors fail"},
+        "scripts_loaded": {"ok": True, "how": "a run without the script's status line raises (wrk falls back to GET / otherwise)"},
+        "signed_in_floor_is_signed_in": {**signed_in, "how": "GET /healthz/session with a bench cookie answers 200 and the peer's id"},
+        "encounters_written": {**encounters, "how": "care_encounter rows before/after: at least the 2xx creates, at most "
+                               "that plus one request per connection per wrk run (cut off unanswered when wrk stops)"},
+        "postgres_connections_within_pool": {**pool, "how": "pg_stat_activity for the bench database sampled every 0.25 s"},
+    }
+    validity = {"ok": all(check["ok"] for check in checks.values()), "checks": checks}
+    report = {
+        "benchmark": "core: pages and encounter create vs the trivial and signed-in floors at 1, 8, 32 connections",
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "load_average_at_end": load_average(),
+                    "note": "shared 2-core machine; server pinned to server_cpus, wrk to wrk_cpus, PostgreSQL unpinned"},
+        "server": {"command": "peerpath serve (gunicorn + uvicorn workers, TCP_NODELAY)", "env": "production, DEBUG off",
+                   "database": "PostgreSQL (loopback), psycopg pool", **settings},
+        "data": json.loads((var_dir / "counts.json").read_text()),
+        "targets": TARGETS,
+        "results": results,
+        "comparisons": comparisons,
+        "validity": validity,
+    }
+    RESULT.parent.mkdir(parents=True, exist_ok=True)
+    RESULT.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"written {RESULT}; validity {'ok' if validity['ok'] else 'FAILED'}")
+    if not validity["ok"]:
+        raise SystemExit(1)
 
 
-if __name__ == "__main__" and "--prepare" in sys.argv:
-    sys.path.insert(0, str(BASE_DIR))
-    prepare(sys.argv[sys.argv.index("--prepare") + 1:])
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -543,9 +543,17 @@ def child(argv: list[str]) -> None:
                     # The machine is shared: a load average above the core count means other work ran alongside.
                     "load_average_1_5_15_min_before": load_before, "load_average_after": load_after},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # Reaching this point means both checks passed: _check and the page request raise SystemExit otherwise.
+        "validity": {"ok": compared > 0, "checks": {
+            "selector_equals_raw_sql": {"ok": compared > 0, "team_months": compared,
+                                        "how": "every team-month figure of the selector equals the raw SQL's (_check)"},
+            "page_answered_200": {"ok": True, "how": "the integration page request must answer 200 or the bench exits"},
+        }},
     }
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    if not figures["validity"]["ok"]:
+        raise SystemExit("bench: no team-month was compared with the raw SQL")
     print(f"implementation bench: {counts['encounters']:,} encounters, {counts['audit_events']:,} audit events, "
           f"{compared} team-months checked against the raw SQL; medians of {repeat}:")
     for name in work:

@@ -177,15 +177,17 @@ def _load_measures(org: Any, base: int) -> int:
 
 
 # Pre/post per measure: first intake and last later score per client, averaged (what the pre/post section needs).
+# Ties between equal completion times break by id, as peerpath.measures.selectors.prepost_pairs does
+# (without it DISTINCT ON picked either row: 11.984 vs the app's 11.859, issue 11).
 RAW_PREPOST_SQL = """
 WITH f AS (
   SELECT DISTINCT ON (client_id, instrument_id) client_id, instrument_id, completed_at, total_score
   FROM measures_administration WHERE organisation_id = %(org)s AND status = 'completed' AND is_active
-    AND total_score IS NOT NULL AND timepoint = 'intake' ORDER BY client_id, instrument_id, completed_at),
+    AND total_score IS NOT NULL AND timepoint = 'intake' ORDER BY client_id, instrument_id, completed_at, id),
 l AS (
   SELECT DISTINCT ON (client_id, instrument_id) client_id, instrument_id, completed_at, total_score
   FROM measures_administration WHERE organisation_id = %(org)s AND status = 'completed' AND is_active
-    AND total_score IS NOT NULL AND timepoint <> 'intake' ORDER BY client_id, instrument_id, completed_at DESC)
+    AND total_score IS NOT NULL AND timepoint <> 'intake' ORDER BY client_id, instrument_id, completed_at DESC, id DESC)
 SELECT f.instrument_id, count(*), avg(f.total_score), avg(l.total_score)
 FROM f JOIN l USING (client_id, instrument_id) WHERE l.completed_at > f.completed_at GROUP BY f.instrument_id
 """
@@ -329,9 +331,49 @@ def child(argv: list[str]) -> None:
                     "load_average_1_5_15_min_before": load_before, "load_average_after": [round(x, 2) for x in os.getloadavg()]},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    figures["validity"] = _validity(org, results, raw_rows, raw_prepost)
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: figures[k] for k in ("data", "raw_sql_seconds", "evaluation_seconds", "ratio_evaluation_to_raw", "target")}, indent=2))
+    print(f"validity {'ok' if figures['validity']['ok'] else 'FAILED'}")
+    if not figures["validity"]["ok"]:
+        raise SystemExit(1)
+
+
+def _validity(org: Any, results: dict[str, Any], raw_rows: list[tuple], raw_prepost: list[tuple]) -> dict[str, Any]:
+    """The app's figures equal the raw SQL's: cohort sizes, re-admissions, and the pre/post pairs
+    (count and means per measure, from the pairing the evaluation uses)."""
+    from peerpath.measures.selectors import prepost_pairs
+
+    cohort = [{"group": row[0], "app_n": results["cohort"]["n"][row[0]], "raw_n": row[1],
+               "app_readmitted": results["km"]["groups"][row[0]]["events"], "raw_readmitted": row[2]} for row in raw_rows]
+    by_measure: dict[str, list[tuple[float, float]]] = {}
+    for _client, code, pre, post in prepost_pairs(organisation_id=org.pk):
+        by_measure.setdefault(code, []).append((pre, post))
+    from peerpath.measures.models import Instrument
+
+    codes = dict(Instrument.objects.values_list("pk", "code"))
+    prepost = []
+    for instrument_id, pairs, mean_pre, mean_post in raw_prepost:
+        app = by_measure.get(codes[instrument_id], [])
+        app_pre = sum(p for p, _ in app) / len(app) if app else None
+        app_post = sum(q for _, q in app) / len(app) if app else None
+        prepost.append({"measure": codes[instrument_id], "app_pairs": len(app), "raw_pairs": pairs,
+                        "app_mean_pre": app_pre and round(app_pre, 6), "raw_mean_pre": round(float(mean_pre), 6),
+                        "app_mean_post": app_post and round(app_post, 6), "raw_mean_post": round(float(mean_post), 6)})
+    checks = {
+        "cohort_and_readmissions_equal_raw_sql": {
+            "ok": bool(cohort) and all(c["app_n"] == c["raw_n"] and c["app_readmitted"] == c["raw_readmitted"] for c in cohort),
+            "groups": cohort},
+        "prepost_pairs_and_means_equal_raw_sql": {
+            "ok": len(prepost) == len(by_measure) and all(
+                p["app_pairs"] == p["raw_pairs"] and p["app_mean_pre"] is not None
+                and abs(p["app_mean_pre"] - p["raw_mean_pre"]) < 1e-6 and abs(p["app_mean_post"] - p["raw_mean_post"]) < 1e-6
+                for p in prepost) if prepost or by_measure else True,
+            "how": "raw DISTINCT ON breaks ties by id like measures.selectors.prepost_pairs",
+            "measures": prepost},
+    }
+    return {"ok": all(c["ok"] for c in checks.values()), "checks": checks}
 
 
 if __name__ == "__main__" and "--child" in sys.argv:

@@ -164,7 +164,7 @@ def _child(argv: list[str]) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from peerpath.workforce import services
+    from peerpath.workforce.credentials import services
 
     call_command("migrate", verbosity=0)
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 5
@@ -238,10 +238,21 @@ def _child(argv: list[str]) -> None:
                    "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)},
         "target": "full scan under 5 s with flat memory",
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+                    "cpus": os.cpu_count(), "load_average_after": [round(x, 2) for x in os.getloadavg()]},
     }
+    # The scan did the work we timed: reminders went out on the cold scan, none twice, the next day's
+    # band only, and the small scan sent the 7-day band.
+    checks = {
+        "cold_scan_sent_reminders": {"ok": sent_cold > 0, "sent": sent_cold},
+        "steady_scan_sent_none_twice": {"ok": sent_steady == 0, "sent": sent_steady},
+        "next_day_sent_fewer_than_cold": {"ok": sent_next < sent_cold, "sent": sent_next},
+        "small_scan_sent_the_7_day_band": {"ok": small_sent > 0, "sent": small_sent},
+    }
+    result["validity"] = {"ok": all(c["ok"] for c in checks.values()), "checks": checks}
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+    if not result["validity"]["ok"]:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

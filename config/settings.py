@@ -24,8 +24,16 @@ IS_PRODUCTION = PEERPATH_ENV == "production"
 VAR_DIR = Path(env_str("PEERPATH_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
 
 
+MIN_SECRET_KEY_LENGTH = 50
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY")
+    if key and IS_PRODUCTION and len(key) < MIN_SECRET_KEY_LENGTH:
+        # Sessions, password-reset links and the two-factor secrets' key all derive from it.
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters when PEERPATH_ENV=production"
+        )
     if key:
         return key
     if IS_PRODUCTION:
@@ -85,11 +93,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "peerpath.core.middleware.UserLanguageMiddleware",
+    "peerpath.core.timezones.OrganisationTimeZoneMiddleware",
     "peerpath.core.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "peerpath.core.idempotency.IdempotencyMiddleware",
     "peerpath.core.middleware.DenyByDefaultMiddleware",
 ]
 
@@ -130,7 +140,9 @@ def _postgres(url: str) -> dict:
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": DB_POOL_MAX_SIZE,
-            "timeout": env_int("DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+            # seconds a request waits for a free connection before it fails: requests queue here when
+            # more run at once than the pool holds (ASGI runs each request on its own thread)
+            "timeout": env_int("DB_POOL_TIMEOUT", 30),
             "max_idle": 300,
         }
     return database
@@ -200,12 +212,19 @@ LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_ADAPTER = "peerpath.accounts.adapters.ClosedSignupAdapter"
+MFA_ADAPTER = "peerpath.accounts.mfa.PeerpathMfaAdapter"
+MFA_FORMS = {"activate_totp": "peerpath.accounts.mfa.IdempotentActivateTOTPForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # Lockout: after 5 failed sign-ins for one username within 15 minutes further attempts are
-# refused, whatever the password (allauth's rate limits, kept in the shared cache).
+# refused, whatever the password; 30 failures from one address lock that address. The same
+# counters guard the web form, POST /api/v1/auth/token and /platform-admin/ (one flow), keyed
+# by username only (never the Host header). Wrong two-factor codes count the same way (allauth keys them per user).
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/15m/ip"}
+# Addresses of our own reverse proxies (the TLS proxy in docs/deployment.md); X-Forwarded-For
+# is believed only from these. Comma-separated IPs or networks.
+PEERPATH_TRUSTED_PROXIES = env_list("PEERPATH_TRUSTED_PROXIES")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Peerpath"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, ImplementationPlan, PlanItem
+from peerpath.implementation.reference import selectors as reference
 from peerpath.testing.fixtures import build_org_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,6 +50,7 @@ def test_leader_registers_barriers_gets_strategies_and_runs_the_plan(live_server
     card = desktop.locator(f"#strategy-{strategy.pk}")
     expect(card).to_be_visible()
     expect(card.locator("text=Why: it addresses 1 of your barriers")).to_be_visible()
+    card.locator("summary", has_text="Why: it addresses").click()  # the reasons fold away under each strategy
     expect(card.locator("text=The peer role is unclear").first).to_be_visible()
     expect(card.locator("text=counts").first).to_be_visible()
     assert serious_axe_violations(desktop) == []

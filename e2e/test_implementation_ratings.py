@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
 from peerpath.implementation.models import CfirRating
-from peerpath.implementation.tests.factories_ratings import RatingRoundFactory, rate
+from peerpath.implementation.ratings.tests.factories import RatingRoundFactory, rate
 from peerpath.testing.fixtures import build_org_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from e2e.conftest import serious_axe_violations, sign_in
 from peerpath.accounts.tests.factories import TEST_PASSWORD
-from peerpath.measures import services
 from peerpath.measures.library import load_shipped
+from peerpath.measures.links import services as links_services
 from peerpath.measures.models import Administration, SafetyAlert
 from peerpath.measures.tests.factories import administration
 from peerpath.testing.fixtures import build_org_world
@@ -43,7 +43,7 @@ def test_peer_enters_a_phq9_on_a_phone(live_server, phone):
 def test_client_completes_a_one_time_link_in_spanish(live_server, browser):
     load_shipped()
     world = build_org_world("n")
-    _link, token = services.link_create(actor=world.users["peer"], administration=administration(world), language="en")
+    _link, token = links_services.link_create(actor=world.users["peer"], administration=administration(world), language="en")
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-ES")
     page = context.new_page()
     page.set_default_timeout(10_000)

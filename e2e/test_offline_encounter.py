@@ -19,7 +19,7 @@ NOTE = "Talked in the car park; agreed to phone the housing office together on F
 def _phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(45_000)
     return context, page
 
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from pydantic import ConfigDict, Field
 
-from peerpath.accounts import services
+from peerpath.accounts import sign_in
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Schema
 
@@ -34,12 +34,18 @@ class MeOut(Schema):
     language: str
 
 
-@router.post("/auth/token", auth=None, response={201: TokenOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("/auth/token", auth=None, response={201: TokenOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut})
 def token_obtain(request: HttpRequest, payload: TokenIn) -> Status:
-    """Exchange username + password (+ authenticator code if set up) for a bearer token."""
-    token, secret = services.api_token_from_credentials(
-        username=payload.username, password=payload.password, otp_code=payload.otp_code, name=payload.name
-    )
+    """Exchange username + password (+ authenticator code if set up) for a bearer token.
+
+    Counts towards the same lockout as the sign-in page: 429 once the username (or address) is locked."""
+    try:
+        token, secret = sign_in.api_token_from_credentials(
+            request=request, username=payload.username, password=payload.password, otp_code=payload.otp_code,
+            name=payload.name,
+        )
+    except sign_in.SignInLocked as exc:
+        return Status(429, {"detail": exc.reason, "errors": [{"field": exc.field or "password", "reason": exc.reason}]})
     return Status(201, {"token": secret, "name": token.name, "expires_at": token.expires_at.isoformat() if token.expires_at else ""})
 
 

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,25 +50,6 @@ def api_token_revoke(*, actor: StaffMember, token_id: int) -> None:
         token.is_active = False
         token.save(update_fields=["is_active", "updated_at"])
         audit_record(actor=actor, action=AuditAction.TOKEN, target=token, detail={"event": "revoked"})
-
-
-def api_token_from_credentials(*, username: str, password: str, otp_code: str = "", name: str = "API") -> tuple[ApiToken, str]:
-    """Exchange a username and password (and authenticator code when set up) for a token."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
-        raise ServiceError("Username or password is not correct.", field="password")
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None:
-        if not otp_code:
-            raise ServiceError("Enter the code from your authenticator app.", field="otp_code")
-        if not TOTP(totp).validate_code(otp_code):
-            raise ServiceError("That authenticator code is not valid.", field="otp_code")
-    elif user.organisation and user.organisation.require_mfa:
-        raise ServiceError("Your organisation requires two-factor sign-in: set it up in the web app first.", field="otp_code")
-    return api_token_create(actor=user, name=name)
 
 
 def language_set(*, actor: StaffMember, language: str) -> None:

@@ -32,7 +32,9 @@ class EncounterForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=480, initial=45,
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     modality = forms.ChoiceField(label=_("How you met"), choices=Modality.choices, widget=forms.RadioSelect, initial=Modality.IN_PERSON)
-    setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices, initial=Setting.COMMUNITY)
+    setting = forms.ChoiceField(label=_("Setting"), choices=[("", _("Follows how you met"))] + list(Setting.choices),
+                                required=False, initial="",
+                                help_text=_("Left as it is: phone, video or text → Remote; in person → Community."))
     peer_activities = forms.MultipleChoiceField(label=_("Peer-specific work"), choices=PEER_SPECIFIC_CHOICES, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     generic_activities = forms.MultipleChoiceField(label=_("Other tasks"), choices=GENERIC_CHOICES, required=False,
@@ -46,7 +48,11 @@ class EncounterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["clients"].queryset = caseload_clients  # type: ignore[attr-defined]
         if not self.is_bound:
+            # Now, in the organisation's time zone (activated per request by core's middleware).
             self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
+        zone = timezone.localtime().strftime("%Z")
+        self.fields["started_at"].help_text = _("Time in %(zone)s (%(abbr)s).") % {
+            "zone": timezone.get_current_timezone_name(), "abbr": zone}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -54,7 +60,17 @@ class EncounterForm(forms.Form):
         if not activities:
             self.add_error("peer_activities", _("Tick at least one activity."))
         data["activities"] = activities
+        if not data.get("setting") and data.get("modality"):
+            data["setting"] = setting_for_modality(data["modality"])
         return data
+
+
+REMOTE_MODALITIES = frozenset({Modality.PHONE, Modality.VIDEO, Modality.TEXT})
+
+
+def setting_for_modality(modality: str) -> str:
+    """The setting a peer means when they leave it alone: a call, video or text is remote."""
+    return Setting.REMOTE if modality in REMOTE_MODALITIES else Setting.COMMUNITY
 
 
 class PlanForm(forms.Form):

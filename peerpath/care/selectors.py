@@ -36,32 +36,56 @@ class PeerHome:
     capacity: int
 
 
+# Only what the home page shows: a peer's caseload is small (<= capacity, ~25-30), so it is read
+# once and sorted into the lists in Python instead of re-running the caseload query per list
+# (issue 11: 9 statements, five of them the same caseload subquery).
+_MATCH_FIELDS = ("id", "client_id", "started_on", "last_contact_at", "next_contact_on",
+                 "client__id", "client__first_name", "client__last_name", "client__preferred_name")
+HOME_LIST_LIMIT = 50
+
+
+def _not_seen_since(match: Match, cutoff: Any) -> bool:
+    if match.last_contact_at is not None:
+        return match.last_contact_at < cutoff
+    return match.started_on < cutoff.date()
+
+
 def peer_home_for(peer: Any) -> PeerHome:
     today = timezone.localdate()
     cutoff = timezone.now() - timedelta(days=settings.PEERPATH_NOT_SEEN_DAYS)
-    caseload = Match.objects.filter(peer=peer, is_active=True, organisation_id=peer.organisation_id)
-    with_client = caseload.select_related("client")
-    see_today = list(with_client.filter(next_contact_on=today).order_by("client__last_name"))
-    not_seen = list(
-        with_client.filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True, started_on__lt=cutoff.date()))
-        .order_by("last_contact_at")[:50]
+    caseload = list(
+        Match.objects.filter(peer=peer, is_active=True, organisation_id=peer.organisation_id)
+        .select_related("client").only(*_MATCH_FIELDS).order_by("pk")
     )
-    overdue_contacts = list(with_client.filter(next_contact_on__lt=today).order_by("next_contact_on")[:50])
-    client_ids = caseload.values("client_id")
-    overdue_steps = list(
-        GoalStep.objects.filter(
-            goal__plan__client_id__in=client_ids, goal__plan__is_active=True, goal__status="active",
-            due_on__lt=today, done_on__isnull=True, is_active=True,
-        ).select_related("goal__plan__client").order_by("due_on")[:50]
-    )
-    plans_due_review = list(
-        RecoveryPlan.objects.filter(client_id__in=client_ids, is_active=True, review_on__lte=today)
-        .select_related("client").order_by("review_on")[:50]
-    )
+    clients = {m.client_id: m.client for m in caseload}
+    see_today = sorted((m for m in caseload if m.next_contact_on == today), key=lambda m: m.client.last_name)
+    # never-contacted matches first (nothing to compare), then the longest since the last contact
+    not_seen = sorted((m for m in caseload if _not_seen_since(m, cutoff)),
+                      key=lambda m: (m.last_contact_at is not None, m.last_contact_at or cutoff))[:HOME_LIST_LIMIT]
+    overdue_contacts = sorted((m for m in caseload if m.next_contact_on is not None and m.next_contact_on < today),
+                              key=lambda m: m.next_contact_on)[:HOME_LIST_LIMIT]
+    overdue_steps: list[GoalStep] = []
+    plans_due_review: list[RecoveryPlan] = []
+    if clients:
+        overdue_steps = list(
+            GoalStep.objects.filter(
+                goal__plan__client_id__in=list(clients), goal__plan__is_active=True, goal__status="active",
+                due_on__lt=today, done_on__isnull=True, is_active=True,
+            ).select_related("goal__plan").only("id", "description", "due_on", "goal__id", "goal__plan__id",
+                                                "goal__plan__client_id").order_by("due_on", "pk")[:HOME_LIST_LIMIT]
+        )
+        plans_due_review = list(
+            RecoveryPlan.objects.filter(client_id__in=list(clients), is_active=True, review_on__lte=today)
+            .only("id", "client_id", "review_on").order_by("review_on", "pk")[:HOME_LIST_LIMIT]
+        )
+        for step in overdue_steps:  # the client objects are the caseload's: no second read of clients
+            step.goal.plan.client = clients[step.goal.plan.client_id]
+        for plan in plans_due_review:
+            plan.client = clients[plan.client_id]
     return PeerHome(
         today=today, see_today=see_today, not_seen=not_seen, overdue_contacts=overdue_contacts,
         overdue_steps=overdue_steps, plans_due_review=plans_due_review,
-        caseload_size=caseload.count(), capacity=peer.caseload_capacity,
+        caseload_size=len(caseload), capacity=peer.caseload_capacity,
     )
 
 

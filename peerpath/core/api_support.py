@@ -63,12 +63,28 @@ class ApiTokenAuth(HttpBearer):
         )
         if api_token is None or (api_token.expires_at and api_token.expires_at <= now):
             return None
+        from peerpath.accounts.mfa import mfa_missing
+
+        if mfa_missing(api_token.staff):
+            # The same rule as the pages: a token minted before the organisation required
+            # two-factor stops working until its owner has set up an authenticator.
+            raise MfaRequired()
         if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_TOUCH_INTERVAL:
             # Touch at most every few minutes: a hot row written on every request would serialise load.
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.staff
         set_origin(origin_from_meta(request.META, request.path))
         return api_token.staff
+
+
+class MfaRequired(HttpError):
+    """Refused until the token's owner has set up two-factor sign-in."""
+
+    reason = "mfa_required"
+    message = "Two-factor sign-in is required: set up an authenticator app in the web app, then use a new token."
+
+    def __init__(self) -> None:
+        super().__init__(403, self.message)
 
 
 def _field_from_loc(loc: list[Any]) -> str:
@@ -98,6 +114,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(request, {"detail": "Authentication required: send Authorization: Bearer <token>.", "errors": []}, status=401)
+
+    @api.exception_handler(MfaRequired)
+    def mfa_required(request: HttpRequest, exc: MfaRequired) -> HttpResponse:
+        errors = [{"field": "authorization", "reason": exc.reason}]
+        return api.create_response(request, {"detail": exc.message, "errors": errors}, status=403)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

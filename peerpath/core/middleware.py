@@ -54,11 +54,19 @@ class UserLanguageMiddleware:
 
 
 class RequireMfaMiddleware:
-    """When an organisation enforces two-factor sign-in, staff without an authenticator can
-    only reach the pages that set one up (and sign out)."""
+    """When two-factor sign-in is required (organisation setting, or a platform administrator),
+    staff without an authenticator can only reach the pages that set one up (and sign out).
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/i18n/", "/healthz",
-                       "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline/")
+    Only a page a person navigates to is redirected to the activation page. Assets, the
+    favicon, the service worker, health checks and the API are never redirected: a browser
+    fetching ``/favicon.ico`` used to land on the activation page and replace the secret the
+    person had just scanned. Other non-page requests to the app are refused (403) instead.
+    """
+
+    EXEMPT_PREFIXES = (
+        "/accounts/", "/static/", "/api/", "/i18n/", "/healthz", "/favicon.ico", "/robots.txt",
+        "/sw.js", "/service-worker.js", "/manifest.json", "/manifest.webmanifest", "/offline/", "/media/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -69,13 +77,24 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
-            and getattr(getattr(user, "organisation", None), "require_mfa", False)
         ):
-            from allauth.mfa.models import Authenticator
+            from peerpath.accounts.mfa import mfa_missing
 
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                return redirect("mfa_activate_totp")
+            if mfa_missing(user):
+                if _is_page_navigation(request):
+                    return redirect("mfa_activate_totp")
+                return HttpResponseForbidden("Two-factor sign-in must be set up first.")
         return self.get_response(request)
+
+
+def _is_page_navigation(request: HttpRequest) -> bool:
+    """A person opening a page (not a script, image, htmx fragment or form post)."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        return False
+    if request.headers.get("Sec-Fetch-Dest") not in (None, "", "document"):
+        return False
+    accept = request.headers.get("Accept", "")
+    return not accept or "text/html" in accept
 
 
 class DenyByDefaultMiddleware:

@@ -149,3 +149,4 @@ class Notification(OrganisationScoped):
         from peerpath.core.notifications import render
 
         return render(self)
+from peerpath.core.idempotency import IdempotencyKey  # noqa: E402,F401 - the model lives beside its mechanism

@@ -38,7 +38,7 @@ from peerpath.core.models import Organisation, Team
 from peerpath.demo import names
 from peerpath.demo.context import DemoContext
 
-APP_SEEDERS = ["workforce", "measures", "outcomes", "implementation"]
+APP_SEEDERS = ["workforce", "measures", "outcomes", "implementation", "interop"]
 DEMO_ORG_SLUG = "riverside"
 
 
@@ -63,7 +63,7 @@ def _wipe() -> None:
 
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in {
         "core", "accounts", "clients", "care", "workforce", "measures", "outcomes", "implementation", "demo",
-        "mfa", "account", "django_q",
+        "mfa", "account", "django_q", "interop",
     }]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

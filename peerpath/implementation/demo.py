@@ -5,7 +5,7 @@ from peerpath.implementation.integration.demo import seed_integration
 from peerpath.implementation.planning.demo import seed as seed_planning
 from peerpath.implementation.ratings.demo import seed as seed_ratings
 from peerpath.implementation.readiness.demo import seed as seed_readiness
-from peerpath.implementation.reference_data import load_installed
+from peerpath.implementation.reference.loader import load_installed
 
 
 def seed(ctx: DemoContext) -> None:

@@ -102,3 +102,34 @@ class UsedAssertion(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class BulkExport(OrganisationScoped):
+    """One FHIR Bulk Data ``$export`` request: what was asked, how far the job got, and the NDJSON files it wrote
+    (one per resource type), which expire and are served only to the requester with a token."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Completed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    requested_by = models.ForeignKey("accounts.StaffMember", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("level"), max_length=10)  # system, patient, group
+    group_team = models.ForeignKey("core.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    types = models.JSONField(_("resource types"), default=list)
+    since = models.DateTimeField(_("changed since"), null=True, blank=True)
+    request_url = models.CharField(max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.CharField(_("progress"), max_length=100, blank=True)
+    transaction_time = models.DateTimeField(null=True, blank=True)
+    output = models.JSONField(default=list, blank=True)  # [{"type", "count"}]
+    error = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"$export {self.level} ({self.get_status_display()})"

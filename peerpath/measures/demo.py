@@ -16,9 +16,12 @@ from django.utils import timezone
 
 from peerpath.clients.models import Match, Referral
 from peerpath.demo.context import DemoContext
-from peerpath.measures import scoring, services, tasks
+from peerpath.measures import scoring, tasks
+from peerpath.measures.administrations import services as administrations_services
 from peerpath.measures.choices import AdministrationStatus, Mode, Timepoint
+from peerpath.measures.instruments import services as instruments_services
 from peerpath.measures.library import load_shipped, spec_for
+from peerpath.measures.links import services as links_services
 from peerpath.measures.models import (
     Administration,
     Enrolment,
@@ -195,19 +198,19 @@ def _seed_demo_peer(ctx: DemoContext, org: Any, specs: dict[str, Any]) -> None:
     # A safety alert through the real service: the peer and supervisor are notified with the protocol.
     alert_adm = Administration.objects.create(organisation=org, client=matches[3].client, instrument=phq9,
                                               timepoint=Timepoint.FOLLOWUP, due_on=today, status=AdministrationStatus.DUE)
-    services.administration_submit(actor=peer, administration=alert_adm,
+    administrations_services.administration_submit(actor=peer, administration=alert_adm,
                                    answers={1: 2, 2: 2, 3: 1, 4: 2, 5: 1, 6: 2, 7: 1, 8: 0, 9: 1})
     # An unused one-time link (in Spanish) for a measure due today.
     link_adm = Administration.objects.create(organisation=org, client=matches[0].client, instrument=phq9,
                                              timepoint=Timepoint.FOLLOWUP, due_on=today, status=AdministrationStatus.DUE,
                                              language="es")
-    services.link_create(actor=peer, administration=link_adm, language="es")
+    links_services.link_create(actor=peer, administration=link_adm, language="es")
 
 
 def _seed_custom_instrument(ctx: DemoContext, org: Any) -> None:
     """Riverside's own short check-in, built by its admin (one reverse-scored item, two subscales, bands)."""
     admin = ctx.staff["admin"]
-    instrument = services.instrument_create(
+    instrument = instruments_services.instrument_create(
         actor=admin, code="checkin", name="Riverside peer check-in", name_es="Chequeo entre pares de Riverside",
         instructions="Thinking about the last week:", instructions_es="Pensando en la última semana:",
         recall_period="1 week", attribution="Riverside Mental Health & Recovery Services (internal use)", max_missing=1,
@@ -221,15 +224,15 @@ def _seed_custom_instrument(ctx: DemoContext, org: Any) -> None:
             ("I had people I could turn to", "Tuve personas a quienes acudir", False, "connection"),
             ("I felt stuck", "Me sentí estancado/a", True, "hope"),
             ("I did something I enjoyed", "Hice algo que disfruté", False, "connection")):
-        services.instrument_add_item(actor=admin, instrument=instrument, text=text, text_es=text_es,
+        instruments_services.instrument_add_item(actor=admin, instrument=instrument, text=text, text_es=text_es,
                                      reverse_scored=reverse, subscale=subscale)
-    services.instrument_add_band(actor=admin, instrument=instrument, low=0, high=7, label="Struggling", label_es="Con dificultades")
-    services.instrument_add_band(actor=admin, instrument=instrument, low=8, high=12, label="Getting there", label_es="Avanzando")
-    services.instrument_add_band(actor=admin, instrument=instrument, low=13, high=16, label="Doing well", label_es="Bien")
-    services.instrument_publish(actor=admin, instrument=instrument)
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=0, high=7, label="Struggling", label_es="Con dificultades")
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=8, high=12, label="Getting there", label_es="Avanzando")
+    instruments_services.instrument_add_band(actor=admin, instrument=instrument, low=13, high=16, label="Doing well", label_es="Bien")
+    instruments_services.instrument_publish(actor=admin, instrument=instrument)
     peer = ctx.staff["peer"]
     for match in Match.objects.filter(peer=peer, is_active=True).select_related("client").order_by("-pk")[:4]:
-        adm = services.administration_create(actor=peer, client=match.client, instrument=instrument)
-        services.administration_submit(actor=peer, administration=adm,
+        adm = administrations_services.administration_create(actor=peer, client=match.client, instrument=instrument)
+        administrations_services.administration_submit(actor=peer, administration=adm,
                                        answers={1: ctx.rng.randint(1, 4), 2: ctx.rng.randint(1, 4), 3: ctx.rng.randint(0, 3),
                                                 4: ctx.rng.randint(1, 4)})

@@ -12,7 +12,7 @@ SCHEDULE_NAME = "measures: due, overdue and missed"
 
 
 def scan_due_measures() -> dict[str, int]:
-    from peerpath.measures import services
+    from peerpath.measures.schedules import services
 
     return services.scan_due()
 

@@ -65,7 +65,8 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--bind", default=env_str("PEERPATH_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=env_int("PEERPATH_WORKERS", max(os.cpu_count() or 2, 2)))
     parser.add_argument("--timeout", type=int, default=env_int("PEERPATH_TIMEOUT", 60))
-    parser.add_argument("--max-requests", type=int, default=env_int("PEERPATH_MAX_REQUESTS", 10_000))
+    parser.add_argument("--max-requests", type=int, default=env_int("PEERPATH_MAX_REQUESTS", 10_000),
+                        help="recycle a worker after this many requests (0: never)")
     parser.add_argument("--no-access-log", action="store_true", help="benchmarks: do not log every request")
     parser.add_argument("--no-collectstatic", action="store_true")
     options = parser.parse_args(argv)

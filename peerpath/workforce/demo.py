@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from peerpath.core.choices import Role
 from peerpath.demo.context import DemoContext
-from peerpath.workforce import selectors, services, survey, tasks
+from peerpath.workforce import tasks
+from peerpath.workforce.boundaries import services as boundaries_services
+from peerpath.workforce.credentials import services as credentials_services
 from peerpath.workforce.models import (
     BoundaryConsultation,
     Course,
@@ -33,6 +35,10 @@ from peerpath.workforce.models import (
     SurveyRound,
     TrainingCompletion,
 )
+from peerpath.workforce.roles import services as roles_services
+from peerpath.workforce.supervision import selectors as supervision_selectors
+from peerpath.workforce.supervision import services as supervision_services
+from peerpath.workforce.surveys import questions as survey
 
 COURSES = [
     ("The role of the peer worker", "peer_role", "8"),
@@ -67,8 +73,8 @@ def seed(ctx: DemoContext) -> None:
         _seed_org(ctx, org, rng)
     tasks.ensure_schedules()
     # Reminders and alerts as the daily jobs would have made them (emails stay queued for the real cluster).
-    services.scan_credential_reminders(today=ctx.today, email=False)
-    services.scan_supervision_overdue(today=ctx.today, email=False)
+    credentials_services.scan_credential_reminders(today=ctx.today, email=False)
+    supervision_services.scan_supervision_overdue(today=ctx.today, email=False)
 
 
 def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
@@ -127,7 +133,7 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
     supervisors = by_role[Role.SUPERVISOR] or by_role[Role.LEADER]
     topics = ["boundaries", "self_disclosure", "power", "stress", "role_drift", "ethics"]
     overdue = next((p for p in peers if p.username != "peer" and main
-                    and selectors.is_supervisor_of(ctx.staff["supervisor"], p)), peers[-1] if peers else None)
+                    and supervision_selectors.is_supervisor_of(ctx.staff["supervisor"], p)), peers[-1] if peers else None)
     for peer in peers:
         mine = [s for s in supervisors if set(s.memberships.values_list("team_id", flat=True))
                 & set(peer.memberships.values_list("team_id", flat=True))] or supervisors
@@ -159,7 +165,7 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
     leader = ctx.staff["leader"]
     v1 = RoleDefinition.objects.create(
         organisation=org, title="Peer support specialist (ACT)", version=1, status="superseded",
-        team_type="act", drafted_by=leader, **services.ROLE_TEMPLATE)
+        team_type="act", drafted_by=leader, **roles_services.ROLE_TEMPLATE)
     v1.status = "active"
     v1.activated_at = _aware(today - timedelta(days=200))
     v1.save()
@@ -170,7 +176,7 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
                                             approved_at=_aware(today - timedelta(days=205)))
     v2 = RoleDefinition.objects.create(
         organisation=org, title=v1.title, version=2, status="consultation", team_type="act", drafted_by=leader,
-        **{**services.ROLE_TEMPLATE,
+        **{**roles_services.ROLE_TEMPLATE,
            "hours_and_flexibility": "Full-time or 0.6 FTE; flexible start times; time off for the worker's own "
                                     "appointments without explanation.",
            "pay_band": "Band 5 (raised to match other ACT team roles of similar hours)",
@@ -195,14 +201,14 @@ def _seed_org(ctx: DemoContext, org, rng: random.Random) -> None:
         created = today - timedelta(days=rng.randint(5, 270))
         item = BoundaryConsultation.objects.create(organisation=org, raised_by=peer, category=category,
                                                    question=BOUNDARY_QUESTIONS[category])
-        sup = selectors.supervisors_of(peer).first()
+        sup = supervision_selectors.supervisors_of(peer).first()
         if sup is not None and n % 6 != 0:
             item.response = "Thanks for bringing this. Let's talk it through at supervision; here is what I suggest."
             item.responded_by = sup
             item.closed_at = _aware(created + timedelta(days=2))
             item.save()
         BoundaryConsultation.objects.filter(pk=item.pk).update(created_at=_aware(created))
-    services.boundary_raise(actor=ctx.staff["peer"], category="gift",
+    boundaries_services.boundary_raise(actor=ctx.staff["peer"], category="gift",
                             question="Someone I support wants to give me a gift card to thank me. What should I do?")
     del supervisor
 

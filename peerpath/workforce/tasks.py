@@ -10,22 +10,24 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from peerpath.workforce import services
+from peerpath.workforce.credentials import services as credentials_services
+from peerpath.workforce.supervision import services as supervision_services
 
 CREDENTIAL_TASK = "peerpath.workforce.tasks.send_credential_reminders"
 SUPERVISION_TASK = "peerpath.workforce.tasks.send_supervision_alerts"
 SCHEDULES = {
     "workforce: credential reminders": CREDENTIAL_TASK,
     "workforce: overdue supervision alerts": SUPERVISION_TASK,
+    "core: expired idempotency keys": "peerpath.core.idempotency.idempotency_keys_purge",
 }
 
 
 def send_credential_reminders() -> int:
-    return services.scan_credential_reminders()
+    return credentials_services.scan_credential_reminders()
 
 
 def send_supervision_alerts() -> int:
-    return services.scan_supervision_overdue()
+    return supervision_services.scan_supervision_overdue()
 
 
 def ensure_schedules() -> list[str]:

@@ -54,3 +54,49 @@ def test_home_page_query_count_does_not_grow_with_the_caseload(world, login, dja
     http = login(peer)
     with django_assert_max_num_queries(14):
         assert http.get("/care/").status_code == 200
+
+
+def test_home_links_go_to_the_client_record_and_the_encounter_form(world, login):
+    from django.urls import reverse
+
+    peer = world.a.users["peer"]
+    client = _client(world, "Linked")
+    MatchFactory(peer=peer, client=client, next_contact_on=timezone.localdate(), last_contact_at=None,
+                 started_on=timezone.localdate() - timedelta(days=40))
+
+    content = login(peer).get("/care/").content.decode()
+
+    assert f'href="{reverse("clients:client_detail", args=[client.pk])}"' in content
+    assert f'href="{reverse("care:encounter_create")}?client={client.pk}"' in content
+
+
+def test_home_lists_never_contacted_clients_first_among_the_not_seen(world, login):
+    peer = world.a.users["peer"]
+    now = timezone.now()
+    peer.matches.update(last_contact_at=now)
+    MatchFactory(peer=peer, client=_client(world, "Older"), last_contact_at=now - timedelta(days=30))
+    MatchFactory(peer=peer, client=_client(world, "Never"), last_contact_at=None, started_on=timezone.localdate() - timedelta(days=60))
+    MatchFactory(peer=peer, client=_client(world, "Newer"), last_contact_at=now - timedelta(days=20))
+
+    home = login(peer).get("/care/").context["home"]
+
+    assert [m.client.first_name for m in home.not_seen] == ["Never", "Older", "Newer"]
+
+
+def test_home_reads_the_caseload_once(world, login):
+    peer = world.a.users["peer"]
+    for i in range(5):
+        client = _client(world, f"Q{i}")
+        MatchFactory(peer=peer, client=client)
+        GoalStepFactory(goal=GoalFactory(plan=RecoveryPlanFactory(client=client, written_with=peer,
+                                                                  review_on=timezone.localdate())),
+                        due_on=timezone.localdate() - timedelta(days=1))
+    http = login(peer)
+    http.get("/care/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert http.get("/care/").status_code == 200
+    caseload_reads = [q["sql"] for q in queries.captured_queries if 'FROM "clients_match"' in q["sql"]]
+    assert len(caseload_reads) == 1

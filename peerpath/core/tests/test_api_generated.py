@@ -47,7 +47,9 @@ def _probe(operation: Any, mode: GenerationMode, headers: dict[str, str], path_p
         STATUSES.append((operation.label, response.status_code))
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
-        except Exception as exc:  # noqa: BLE001 - every problem is collected and asserted at the end
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - schemathesis raises failure groups; all collected, asserted below
             problems.append((operation.label, response.status_code, str(exc).strip().splitlines()[0][:200]))
 
     run()

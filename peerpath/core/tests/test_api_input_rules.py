@@ -31,9 +31,9 @@ def _post(http, path, body):
     return http.post(path, json.dumps(body), content_type="application/json")
 
 
-@pytest.mark.parametrize("path", ["/api/v1/clients?offset=%d" % HUGE, "/api/v1/clients/%d" % HUGE,
-                                  "/api/v1/referrals?offset=%d" % HUGE, "/api/v1/encounters/%d" % HUGE,
-                                  "/api/v1/measures/administrations?client_id=%d" % HUGE])
+@pytest.mark.parametrize("path", [f"/api/v1/clients?offset={HUGE}", f"/api/v1/clients/{HUGE}",
+                                  f"/api/v1/referrals?offset={HUGE}", f"/api/v1/encounters/{HUGE}",
+                                  f"/api/v1/measures/administrations?client_id={HUGE}"])
 def test_numbers_past_the_database_range_are_a_field_error(world, path):
     response = _api(world.a.users["leader"]).get(path)
     assert response.status_code == 422

@@ -1,11 +1,11 @@
 """Load the shipped reference data (CFIR 2.0/2009, crosswalk, ERIC, barrier→strategy table,
-readiness instruments, templates) — idempotent, see peerpath.implementation.reference_data."""
+readiness instruments, templates) — idempotent, see peerpath.implementation.reference.loader."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from peerpath.implementation.reference_data import load_all
+    from peerpath.implementation.reference.loader import load_all
 
     load_all(lambda name: apps.get_model("implementation", name))
 

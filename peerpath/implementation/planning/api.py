@@ -17,10 +17,10 @@ from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, BarrierKind, PlanItem, PlanItemStatus
 from peerpath.implementation.planning import recommend, selectors, services
 from peerpath.implementation.planning.rules import EVERYONE, READERS, WRITERS
+from peerpath.implementation.reference import selectors as reference
 
 router = Router(tags=["implementation"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -14,9 +14,9 @@ from typing import Any
 from django.utils import timezone
 
 from peerpath.demo.context import DemoContext
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, ImplementationPlan, PlanItem, PlanItemStatus
 from peerpath.implementation.planning import recommend, services
+from peerpath.implementation.reference import selectors as reference
 
 PLAN_AGE_DAYS = 150
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.models import Team
-from peerpath.implementation import reference
 from peerpath.implementation.models import (
     Barrier,
     BarrierKind,
@@ -20,8 +19,9 @@ from peerpath.implementation.models import (
     ImplementationPlan,
     PlanItemStatus,
 )
-from peerpath.implementation.models.reference import CfirDomain
 from peerpath.implementation.planning.rules import writable_team_choices
+from peerpath.implementation.reference import selectors as reference
+from peerpath.implementation.reference.models import CfirDomain
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ORG = "org"
@@ -237,4 +237,3 @@ class PlanItemForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
-

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from peerpath.core.exceptions import ServiceError
-from peerpath.implementation import reference
 from peerpath.implementation.models import Barrier, BarrierKind, CfirCrosswalk, EricStrategy
 from peerpath.implementation.planning import selectors
 from peerpath.implementation.planning.ranking import (
@@ -24,6 +23,7 @@ from peerpath.implementation.planning.ranking import (
     StrategyInput,
     rank_strategies,
 )
+from peerpath.implementation.reference import selectors as reference
 
 MAX_BARRIERS = 200
 

@@ -12,10 +12,10 @@ from typing import Any
 from django.db.models import Q
 
 from peerpath.demo.context import DemoContext
-from peerpath.implementation import reference
 from peerpath.implementation.models import CfirRatingRound
-from peerpath.implementation.models.reference import ConstructKind
 from peerpath.implementation.ratings import services
+from peerpath.implementation.reference import selectors as reference
+from peerpath.implementation.reference.models import ConstructKind
 
 SPRING_DAYS_AGO, AUTUMN_DAYS_AGO = 190, 10
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.choices import Role
 from peerpath.implementation.models import CfirConstruct, CfirRating, CfirRatingRound, RatingValue
-from peerpath.implementation.models.reference import CfirDomain, ConstructKind
 from peerpath.implementation.ratings import rules
+from peerpath.implementation.reference.models import CfirDomain, ConstructKind
 
 HEATMAP_ROUNDS = 6  # columns of the heat-map: the latest rounds of one scope
 
@@ -196,7 +196,7 @@ def heatmap(user: Any, team_id: int | None = None, limit: int = HEATMAP_ROUNDS) 
     """Ratings of the latest rounds of a scope, in the order of the current CFIR version.
 
     Rounds on older versions are matched by construct code, so a new data version keeps the history."""
-    from peerpath.implementation.reference import cfir_constructs
+    from peerpath.implementation.reference.selectors import cfir_constructs
 
     rounds = scope_rounds(user, team_id, limit)
     index: dict[tuple[int, str, str], CfirRating] = {}

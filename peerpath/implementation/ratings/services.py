@@ -15,7 +15,7 @@ from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.implementation.models import CfirConstruct, CfirRating, CfirRatingRound
 from peerpath.implementation.ratings import rules
 from peerpath.implementation.ratings.validation import check_rating
-from peerpath.implementation.reference import current_dataset
+from peerpath.implementation.reference.selectors import current_dataset
 
 TITLE_MAX = 200
 NOTES_MAX = 4000

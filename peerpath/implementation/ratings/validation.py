@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.exceptions import ServiceError
 from peerpath.implementation.models import CfirConstruct, RatingValue
-from peerpath.implementation.models.reference import ConstructKind
+from peerpath.implementation.reference.models import ConstructKind
 
 SCORES = (2, 1, 0, -1, -2)
 EVIDENCE_MAX = 4000

@@ -17,10 +17,10 @@ from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
 from peerpath.core.models import Team
-from peerpath.implementation.models.reference import CfirDomain
 from peerpath.implementation.ratings import rules, selectors, services
 from peerpath.implementation.ratings.forms import RoundForm, SheetForm, field_key
 from peerpath.implementation.ratings.validation import parse_choice
+from peerpath.implementation.reference.models import CfirDomain
 
 
 @allow(rules.READERS)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.core.choices import Role
 from peerpath.core.models import Team
-from peerpath.implementation.reference import readiness_instruments
+from peerpath.implementation.reference.selectors import readiness_instruments
 
 
 class RoundForm(forms.Form):

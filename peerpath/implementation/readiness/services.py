@@ -21,7 +21,7 @@ from peerpath.implementation.models import (
     RoundStatus,
 )
 from peerpath.implementation.readiness import rules, scoring
-from peerpath.implementation.reference import readiness_instruments
+from peerpath.implementation.reference.selectors import readiness_instruments
 
 
 def readiness_round_open(

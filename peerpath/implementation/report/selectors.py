@@ -13,14 +13,14 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from peerpath.core.choices import Role
-from peerpath.implementation import reference
 from peerpath.implementation.integration import charts as integration_charts
 from peerpath.implementation.integration import selectors as integration
 from peerpath.implementation.models import PlanItemStatus, ReadinessRound, RoundStatus
-from peerpath.implementation.models.reference import CfirDomain
 from peerpath.implementation.planning import selectors as planning
 from peerpath.implementation.ratings import selectors as ratings
 from peerpath.implementation.readiness import selectors as readiness
+from peerpath.implementation.reference import selectors as reference
+from peerpath.implementation.reference.models import CfirDomain
 
 REPORT_ROUNDS = 3  # heat-map columns in the report (the page shows up to six)
 

@@ -1,9 +1,9 @@
-"""Every route of the implementation module; each area declares its own in route_access_<area>.py."""
+"""Every route of the implementation module; each area declares its own in <area>/tests/route_access.py."""
 
-from peerpath.implementation.tests.route_access_integration import ROUTES as INTEGRATION
-from peerpath.implementation.tests.route_access_planning import ROUTES as PLANNING
-from peerpath.implementation.tests.route_access_ratings import ROUTES as RATINGS
-from peerpath.implementation.tests.route_access_readiness import ROUTES as READINESS
-from peerpath.implementation.tests.route_access_report import ROUTES as REPORT
+from peerpath.implementation.integration.tests.route_access import ROUTES as INTEGRATION
+from peerpath.implementation.planning.tests.route_access import ROUTES as PLANNING
+from peerpath.implementation.ratings.tests.route_access import ROUTES as RATINGS
+from peerpath.implementation.readiness.tests.route_access import ROUTES as READINESS
+from peerpath.implementation.report.tests.route_access import ROUTES as REPORT
 
 ROUTES = [*READINESS, *RATINGS, *PLANNING, *INTEGRATION, *REPORT]

@@ -10,6 +10,7 @@ from peerpath.interop.fhir import codes
 from peerpath.interop.fhir.resources import SPECS
 
 SOFTWARE_VERSION = "1.0"
+BULK = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/"
 LOCAL_CODE_SYSTEMS = {
     "urn:peerpath:codesystem:life-area": "Life areas of recovery-plan goals (Goal.category)",
     "urn:peerpath:codesystem:chime": "CHIME recovery dimensions (Goal.category)",
@@ -46,6 +47,12 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         if profile:
             entry["supportedProfile"] = [f"{profile}|{codes.US_CORE_VERSION}" if "us/core" in profile else profile]
         resources.append(entry)
+    for entry in resources:
+        if entry["type"] == "Patient":
+            entry["operation"] = [{"name": "export", "definition": BULK + "patient-export"}]
+    resources.append({"type": "Group", "interaction": [],
+                      "operation": [{"name": "export", "definition": BULK + "group-export"}],
+                      "documentation": "A Group is a Peerpath team; only $export is offered."})
     documentation = "Local code systems: " + "; ".join(f"{url}: {text}" for url, text in LOCAL_CODE_SYSTEMS.items())
     return {
         "resourceType": "CapabilityStatement",
@@ -75,5 +82,7 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                                "organisation's system account.",
             },
             "resource": resources,
+            "interaction": [{"code": "transaction"}, {"code": "batch"}],
+            "operation": [{"name": "export", "definition": BULK + "export"}],
         }],
     }

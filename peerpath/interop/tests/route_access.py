@@ -62,3 +62,42 @@ ROUTES += [
     Route("fhir:token", allowed=set(), public=True, method="POST", data=lambda w: {}, ok=frozenset({400})),
     Route("fhir:smart_configuration", allowed=set(), public=True),
 ]
+
+
+def _queued_export(w: Any) -> dict[str, Any]:
+    from peerpath.interop.models import BulkExport
+
+    export = BulkExport.objects.create(organisation=w.a.organisation, requested_by=w.a.users["admin"], level="system",
+                                       types=["Patient"], request_url="http://testserver/fhir/r4/$export")
+    return {"export_id": export.pk}
+
+
+def _finished_export(w: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.interop.fhir.bulk import export_dir
+    from peerpath.interop.models import BulkExport
+
+    export = BulkExport.objects.create(organisation=w.a.organisation, requested_by=w.a.users["admin"], level="system",
+                                       types=["Patient"], request_url="http://testserver/fhir/r4/$export",
+                                       status="done", output=[{"type": "Patient", "count": 0}],
+                                       expires_at=timezone.now() + dt.timedelta(hours=1))
+    export_dir(export).mkdir(parents=True, exist_ok=True)
+    (export_dir(export) / "Patient.ndjson").write_text("")
+    return {"export_id": export.pk, "resource_type": "Patient"}
+
+
+EXPORTERS = {"leader", "admin"}
+ACCEPTED = frozenset({202})
+ROUTES += [
+    # Kick-off is accepted (202) for organisation-wide readers; the job itself is queued after commit, which the
+    # matrix's rolled-back calls never reach. Status and files belong to the requester only.
+    Route("fhir:export_system", allowed=EXPORTERS, ok=ACCEPTED, org_bound=False),
+    Route("fhir:export_patient", allowed=EXPORTERS, ok=ACCEPTED, org_bound=False),
+    Route("fhir:export_group", allowed=EXPORTERS, ok=ACCEPTED, kwargs=lambda w: {"group_id": str(w.a.team.pk)}),
+    Route("fhir:export_status", allowed={"admin"}, ok=ACCEPTED, kwargs=_queued_export),
+    Route("fhir:export_file", allowed={"admin"}, kwargs=_finished_export),
+]
+ROUTES.append(Route("interop:overview", allowed={"admin"}))

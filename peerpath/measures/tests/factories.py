@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from peerpath.measures import services
+from peerpath.measures.administrations import services as administrations_services
 from peerpath.measures.library import load_shipped
+from peerpath.measures.links import services as links_services
 from peerpath.measures.models import Administration, Instrument, MeasureSchedule, ScheduleInstrument, ScheduleTimepoint
 
 
@@ -29,12 +30,12 @@ def administration(org: Any, *, client: Any = None, code: str = "phq9", **extra:
 def completed(org: Any, *, client: Any = None, code: str = "phq9", answers: dict[int, int] | None = None) -> Administration:
     adm = administration(org, client=client, code=code)
     n = adm.instrument.items.count()
-    return services.administration_submit(actor=org.users["peer"], administration=adm,
+    return administrations_services.administration_submit(actor=org.users["peer"], administration=adm,
                                           answers=answers or {i: 1 for i in range(1, n + 1)})
 
 
 def link(org: Any, *, language: str = "en", **extra: Any) -> tuple[Any, str]:
-    return services.link_create(actor=org.users["peer"], administration=administration(org, **extra), language=language)
+    return links_services.link_create(actor=org.users["peer"], administration=administration(org, **extra), language=language)
 
 
 def schedule(org: Any, *, codes: tuple[str, ...] = ("phq9",), points: tuple[tuple[str, int, int, int], ...] = (

@@ -18,7 +18,7 @@ def _adm(w):
 
 
 def _completed_with_alert(w):
-    from peerpath.measures import services
+    from peerpath.measures.administrations import services
 
     adm = administration(w.a)
     services.administration_submit(actor=w.a.users["peer"], administration=adm, answers={i: 1 for i in range(1, 10)})

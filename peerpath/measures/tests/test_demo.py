@@ -6,8 +6,9 @@ from peerpath.accounts.models import StaffMember
 @pytest.mark.django_db(transaction=True)  # the PostgreSQL wipe TRUNCATEs: not inside a test transaction
 def test_demo_shows_every_measures_feature(settings, tmp_path):
     from peerpath.demo.seed import seed_demo
-    from peerpath.measures import selectors
+    from peerpath.measures.administrations import selectors
     from peerpath.measures.models import Instrument, SafetyAlert, SurveyLink
+    from peerpath.measures.schedules import selectors as schedules_selectors
     from peerpath.outcomes.selectors import Cohort, evaluation_for
 
     settings.VAR_DIR = tmp_path
@@ -21,7 +22,7 @@ def test_demo_shows_every_measures_feature(settings, tmp_path):
     assert selectors.open_alerts_for(StaffMember.objects.get(username="supervisor")).exists()
     assert Instrument.objects.get(code="checkin").is_published
     assert SurveyLink.objects.filter(used_at__isnull=True).count() == 1
-    rates = selectors.followup_rates(StaffMember.objects.get(username="leader"))
+    rates = schedules_selectors.followup_rates(StaffMember.objects.get(username="leader"))
     assert any(r.below_target for r in rates) and any(r.rate and not r.below_target for r in rates)
     results, _data = evaluation_for(StaffMember.objects.get(username="leader"), cohort=Cohort())
     phq = {m["group"]: m for m in results["prepost"]["measures"] if m["measure"] == "phq9"}

@@ -6,7 +6,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from peerpath.workforce import services
 from peerpath.workforce.models import (
     BoundaryConsultation,
     Course,
@@ -15,6 +14,7 @@ from peerpath.workforce.models import (
     SupervisionSession,
     SurveyRound,
 )
+from peerpath.workforce.roles import services as roles_services
 
 
 class RoleDefinitionFactory(factory.django.DjangoModelFactory):
@@ -23,15 +23,15 @@ class RoleDefinitionFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.LazyAttribute(lambda o: o.drafted_by.organisation)
     title = factory.Sequence(lambda n: f"Peer support worker {n}")
-    purpose = services.ROLE_TEMPLATE["purpose"]
-    peer_functions = services.ROLE_TEMPLATE["peer_functions"]
-    generic_duties = services.ROLE_TEMPLATE["generic_duties"]
-    not_the_role = services.ROLE_TEMPLATE["not_the_role"]
-    supervision_arrangement = services.ROLE_TEMPLATE["supervision_arrangement"]
-    hours_and_flexibility = services.ROLE_TEMPLATE["hours_and_flexibility"]
+    purpose = roles_services.ROLE_TEMPLATE["purpose"]
+    peer_functions = roles_services.ROLE_TEMPLATE["peer_functions"]
+    generic_duties = roles_services.ROLE_TEMPLATE["generic_duties"]
+    not_the_role = roles_services.ROLE_TEMPLATE["not_the_role"]
+    supervision_arrangement = roles_services.ROLE_TEMPLATE["supervision_arrangement"]
+    hours_and_flexibility = roles_services.ROLE_TEMPLATE["hours_and_flexibility"]
     pay_band = "Band 4"
-    record_access = services.ROLE_TEMPLATE["record_access"]
-    disclosure_control = services.ROLE_TEMPLATE["disclosure_control"]
+    record_access = roles_services.ROLE_TEMPLATE["record_access"]
+    disclosure_control = roles_services.ROLE_TEMPLATE["disclosure_control"]
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -90,7 +90,7 @@ class SurveyRoundFactory(factory.django.DjangoModelFactory):
 
 
 def full_answers(score: int = 4, **overrides: object) -> dict[str, object]:
-    from peerpath.workforce import survey
+    from peerpath.workforce.surveys import questions as survey
 
     answers: dict[str, object] = {k: score for k in survey.AGREEMENT_KEYS}
     answers.update({k: False for k in survey.YES_NO_KEYS})

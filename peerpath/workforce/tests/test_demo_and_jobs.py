@@ -8,8 +8,14 @@ from django.utils import timezone
 
 from peerpath.accounts.models import StaffMember
 from peerpath.core.models import Organisation
-from peerpath.workforce import selectors, tasks
+from peerpath.workforce import tasks
+from peerpath.workforce.boundaries import selectors as boundaries_selectors
+from peerpath.workforce.credentials import selectors as credentials_selectors
 from peerpath.workforce.models import Credential, RoleDefinition, SurveyRound
+from peerpath.workforce.roles import selectors as roles_selectors
+from peerpath.workforce.supervision import selectors as supervision_selectors
+from peerpath.workforce.surveys import selectors as surveys_selectors
+from peerpath.workforce.training import selectors as training_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +36,14 @@ def test_demo_covers_every_page_and_can_be_seeded_twice(settings, tmp_path):
         "clinician"]
     credentials = Credential.objects.filter(organisation=org)
     assert credentials.filter(expires_on__gt=today, expires_on__lte=today + timedelta(days=30)).count() >= 2
-    assert selectors.credential_lapsed_for(credentials.filter(expires_on__lt=today).first().staff)
+    assert credentials_selectors.credential_lapsed_for(credentials.filter(expires_on__lt=today).first().staff)
     supervisor = StaffMember.objects.get(username="supervisor")
-    assert any(row.overdue for row in selectors.supervision_status_for(supervisor))
-    assert any(c["count"] for row in selectors.boundary_trend(org.pk)["rows"] for c in row["cells"])
+    assert any(row.overdue for row in supervision_selectors.supervision_status_for(supervisor))
+    assert any(c["count"] for row in boundaries_selectors.boundary_trend(org.pk)["rows"] for c in row["cells"])
     assert SurveyRound.objects.filter(organisation=org).count() == 3
-    assert selectors.open_rounds_to_answer(StaffMember.objects.get(username="peer"))
-    assert any(row["ratio"] for row in selectors.pay_equity(org.pk))
-    assert any(row.missing for row in selectors.coverage(StaffMember.objects.get(username="leader"))
+    assert surveys_selectors.open_rounds_to_answer(StaffMember.objects.get(username="peer"))
+    assert any(row["ratio"] for row in roles_selectors.pay_equity(org.pk))
+    assert any(row.missing for row in training_selectors.coverage(StaffMember.objects.get(username="leader"))
                if row.staff.role != "peer")
 
 

@@ -72,5 +72,14 @@
     if (wide.addEventListener) wide.addEventListener("change", syncMenu);
     ready(document);
   });
+  // "Keep" in a confirm step closes it and puts focus back on the button that opened it.
+  document.addEventListener("click", function (event) {
+    var keep = event.target.closest && event.target.closest("[data-close-details]");
+    if (!keep) return;
+    var details = keep.closest("details");
+    if (!details) return;
+    details.removeAttribute("open");
+    details.querySelector("summary").focus();
+  });
   document.addEventListener("htmx:afterSettle", function (event) { ready(event.target); });
 })();

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from peerpath.implementation.reference_data import load_installed
+from peerpath.implementation.reference.loader import load_installed
 
 
 class Command(BaseCommand):

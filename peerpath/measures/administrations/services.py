@@ -1,0 +1,252 @@
+"""Administrations: a measure given to a client (in session or by link), its answers, score and safety alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import override
+
+from peerpath.clients.models import Client
+from peerpath.clients.permissions import visible_clients
+from peerpath.core.audit import audit_record
+from peerpath.core.choices import AuditAction, Role
+from peerpath.core.events import publish_on_commit
+from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.models import Organisation
+from peerpath.core.notifications import MESSAGE_KIND, notification_kind
+from peerpath.core.notifications import notify as core_notify
+from peerpath.core.tenancy import active_team_ids
+from peerpath.measures import scoring
+from peerpath.measures.administrations import selectors
+from peerpath.measures.choices import (
+    AdministrationStatus,
+    Language,
+    Mode,
+    Timepoint,
+)
+from peerpath.measures.instruments import selectors as instruments_selectors
+from peerpath.measures.library import spec_for
+from peerpath.measures.models import (
+    Administration,
+    Instrument,
+    ItemAnswer,
+    SafetyAlert,
+    SurveyLink,
+)
+
+ADMINISTER_ROLES = selectors.ADMINISTER_ROLES
+
+
+DEFAULT_SAFETY_PROTOCOL = (
+    "Contact the person today. Ask directly about their safety and stay with them if they are in danger. "
+    "Call the crisis line (988 in the US) together if needed, tell your supervisor, and call emergency services "
+    "(911) if there is immediate danger."
+)
+
+
+def _require(actor: Any, roles: Iterable[str], message: str = "") -> None:
+    if actor is None or not actor.is_active or actor.role not in set(roles):
+        raise NotAllowed(message or _("Your role cannot do this."))
+
+
+def _require_client(actor: Any, client: Client) -> None:
+    """The actor may administer measures for this client (caseload / team / organisation)."""
+    _require(actor, ADMINISTER_ROLES)
+    if client.organisation_id != actor.organisation_id or not visible_clients(actor).filter(pk=client.pk).exists():
+        raise NotAllowed(_("This client is not on your caseload or team."))
+
+
+def _language(value: Any) -> str:
+    if value not in Language.values:
+        raise ServiceError(_("Choose English or Spanish."), field="language")
+    return str(value)
+
+
+def safety_protocol(organisation: Organisation) -> str:
+    """The organisation's protocol (edited by its admin on the organisation settings page), or a sensible default."""
+    return (organisation.safety_protocol or "").strip() or DEFAULT_SAFETY_PROTOCOL
+
+
+def administration_create(*, actor: Any, client: Client, instrument: Instrument, timepoint: str = Timepoint.INTAKE,
+                          language: str = Language.EN) -> Administration:
+    """An administration to be completed now (not from a schedule)."""
+    _require_client(actor, client)
+    if timepoint not in Timepoint.values:
+        raise ServiceError(_("Choose a time point."), field="timepoint")
+    if not instruments_selectors.usable_instruments(actor.organisation_id).filter(pk=instrument.pk).exists():
+        raise ServiceError(_("Choose a published instrument your organisation can use."), field="instrument")
+    language = _language(language)
+    with transaction.atomic():
+        administration = Administration.objects.create(
+            organisation_id=actor.organisation_id, client=client, instrument=instrument, timepoint=timepoint,
+            due_on=timezone.localdate(), status=AdministrationStatus.DUE, language=language)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=administration, client=client)
+    return administration
+
+
+def clean_answers(administration: Administration, answers: Mapping[Any, Any]) -> dict[int, int | None]:
+    """Item number → value (None = skipped), checked against the instrument's options; errors name ``item_<n>``."""
+    spec = spec_for(administration.instrument)
+    numbers: dict[int, int | None] = {}
+    for key, value in answers.items():
+        try:
+            number = int(str(key).removeprefix("item_"))
+        except ValueError:
+            raise ServiceError(_("Unknown question."), field=str(key)) from None
+        numbers[number] = value
+    try:
+        return scoring.validate(spec, numbers)
+    except scoring.ScoringInputError as exc:
+        allowed = next((i.values for i in spec.items if i.number == exc.item), ())
+        reason = (_("This instrument has no such question.") if not allowed else
+                  _("Choose one of the answers offered (%(values)s).") % {"values": ", ".join(map(str, allowed))})
+        raise ServiceError(reason, field=f"item_{exc.item}") from None
+
+
+def administration_submit(*, actor: Any, administration: Administration, answers: Mapping[Any, Any],
+                          mode: str = Mode.WITH_PEER, language: str | None = None, via_link: SurveyLink | None = None) -> Administration:
+    """Save the answers, score them and act on safety rules, all in one transaction.
+
+    ``actor`` is the staff member entering with the client; for a client's own entry through a one-time link it is
+    None and ``via_link`` is the (already locked and checked) link."""
+    if via_link is None:
+        _require_client(actor, administration.client)
+        if administration.organisation_id != actor.organisation_id:
+            raise NotAllowed
+    if administration.status != AdministrationStatus.DUE:
+        raise ServiceError(_("This measure is no longer open."), field="status")
+    if mode not in Mode.values:
+        raise ServiceError(_("Choose how the answers were given."), field="mode")
+    language = _language(language or administration.language)
+    cleaned = clean_answers(administration, answers)
+    result = scoring.score(spec_for(administration.instrument), cleaned)
+    if result.answered == 0:
+        raise ServiceError(_("Answer at least one question."), field="answers")
+    items = {i.number: i for i in administration.instrument.items.filter(is_active=True)}
+    with transaction.atomic():
+        locked = Administration.objects.select_for_update().get(pk=administration.pk)
+        if locked.status != AdministrationStatus.DUE:
+            raise ServiceError(_("This measure is no longer open."), field="status")
+        ItemAnswer.objects.bulk_create([ItemAnswer(administration=locked, item=items[n], value=v) for n, v in cleaned.items()])
+        locked.status = AdministrationStatus.COMPLETED
+        locked.completed_at = timezone.now()
+        locked.raw_score = result.raw
+        locked.total_score = result.total
+        locked.band = result.band
+        locked.subscale_scores = result.subscales
+        locked.missing_items = result.missing
+        locked.safety_flag = bool(result.safety)
+        locked.entered_by = actor if via_link is None else None
+        locked.mode = mode if via_link is None else Mode.SELF
+        locked.language = language
+        locked.save()
+        audit_record(actor=actor if via_link is None else via_link.created_by, action=AuditAction.UPDATE, target=locked,
+                     client=locked.client, detail={"completed": True, "mode": locked.mode,
+                                                   **({"via": "one-time link"} if via_link else {})})
+        if result.safety:
+            _raise_safety(locked, result.safety)
+    administration.refresh_from_db()
+    return administration
+
+
+SAFETY_NOTICE = "measure.safety_alert"
+notification_kind(SAFETY_NOTICE, _lazy(
+    "Safety: %(name)s answered a safety question on %(instrument)s. Follow the safety protocol: %(protocol)s"))
+
+
+def notify(*, recipient: Any, message: str = "", link: str = "", kind: str = MESSAGE_KIND,
+           params: dict[str, Any] | None = None, organisation_id: int | None = None, target: Any = None) -> Any:
+    """Core's notify(); reminders still send finished text (``message``) until they declare kinds."""
+    return core_notify(recipient=recipient, kind=kind, organisation_id=organisation_id or recipient.organisation_id,
+                       params=params if params is not None else {"message": message}, link=link, target=target)
+
+
+def _supervisors_of(peer: Any) -> list[Any]:
+    """Active supervisors sharing an active team with the peer (core.tenancy's "my teams")."""
+    from peerpath.accounts.models import StaffMember
+
+    return list(StaffMember.objects.filter(organisation_id=peer.organisation_id, role=Role.SUPERVISOR, is_active=True,
+                                           memberships__team_id__in=active_team_ids(peer),
+                                           memberships__is_active=True).exclude(pk=peer.pk).distinct())
+
+
+def _safety_recipients(client: Client) -> list[Any]:
+    peers = selectors.peers_of(client)
+    people: dict[int, Any] = {p.pk: p for p in peers if p.is_active}
+    for peer in peers:
+        for supervisor in _supervisors_of(peer):
+            people[supervisor.pk] = supervisor
+    if not peers:  # nobody matched: the supervisors of the client's team
+        from peerpath.accounts.models import StaffMember
+
+        for supervisor in StaffMember.objects.filter(organisation_id=client.organisation_id, role=Role.SUPERVISOR,
+                                                     is_active=True, memberships__team_id=client.team_id,
+                                                     memberships__is_active=True).distinct():
+            people[supervisor.pk] = supervisor
+    return list(people.values())
+
+
+def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule]) -> list[SafetyAlert]:
+    client = administration.client
+    organisation = Organisation.objects.get(pk=administration.organisation_id)
+    protocol = safety_protocol(organisation)
+    recipients = _safety_recipients(client)
+    link = f"/measures/administrations/{administration.pk}/"
+    alerts = [SafetyAlert.objects.create(
+        organisation_id=administration.organisation_id, administration=administration, client=client,
+        rule=rule.label[:200] or f"{administration.instrument.code} item {rule.item}",
+        notified=[p.pk for p in recipients]) for rule in rules]
+    # Notices are written in this transaction (a safety notice is never lost after the answers are saved)
+    # and rendered in each reader's own language when read; other apps hear of it through the event.
+    for person in recipients:
+        notify(recipient=person, kind=SAFETY_NOTICE, organisation_id=administration.organisation_id, link=link,
+               params={"name": client.display_name, "instrument": administration.instrument.code.upper(),
+                       "protocol": protocol}, target=administration)
+    publish_on_commit("measure.safety_alert", administration.organisation_id,
+                      {"administration_id": administration.pk, "client_id": client.pk,
+                       "alert_ids": [alert.pk for alert in alerts], "notified_ids": [p.pk for p in recipients]})
+    emails = [(p.email, p.language) for p in recipients if p.email]
+
+    def send() -> None:
+        for email, lang in emails:
+            with override(lang or "en"):
+                # No clinical detail by email: the page behind the sign-in has it.
+                EmailMessage(subject=_("Safety alert: please check Peerpath now"),
+                             body=_("A client's answers raised a safety alert. Sign in to Peerpath to see it, and follow "
+                                    "your organisation's safety protocol:\n\n%(protocol)s") % {"protocol": protocol},
+                             from_email=settings.DEFAULT_FROM_EMAIL, to=[email]).send(fail_silently=True)
+
+    transaction.on_commit(send)
+    return alerts
+
+
+def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:
+    _require_client(actor, alert.client)
+    if alert.acknowledged_at:
+        raise ServiceError(_("This alert has already been acknowledged."), field="alert")
+    with transaction.atomic():
+        alert.acknowledged_by = actor
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=alert, client=alert.client, detail={"acknowledged": True})
+    return alert
+
+
+def administration_cancel(*, actor: Any, administration: Administration) -> Administration:
+    _require_client(actor, administration.client)
+    if administration.status != AdministrationStatus.DUE:
+        raise ServiceError(_("Only a measure that is due can be cancelled."), field="status")
+    with transaction.atomic():
+        administration.status = AdministrationStatus.CANCELLED
+        administration.save(update_fields=["status", "updated_at"])
+        SurveyLink.objects.filter(administration=administration, used_at__isnull=True).update(expires_at=timezone.now())
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=administration, client=administration.client,
+                     detail={"status": "cancelled"})
+    return administration

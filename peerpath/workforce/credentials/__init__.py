@@ -1,0 +1,1 @@
+"""Peer certification credentials, their expiry status, and the daily reminders before they lapse."""

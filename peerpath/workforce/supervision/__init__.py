@@ -1,0 +1,1 @@
+"""Supervision sessions, each organisation's supervision policy, who supervises whom, and overdue alerts."""

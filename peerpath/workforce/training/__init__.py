@@ -1,0 +1,1 @@
+"""The training catalogue, required courses per role and team, completions with certificates, and coverage."""
