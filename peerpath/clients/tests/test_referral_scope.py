@@ -89,9 +89,9 @@ def test_peers_see_only_referrals_offered_or_assigned_to_them(world, login, api_
     inbox = login(peer).get("/clients/referrals/").content.decode()
     assert "Released from prison" not in inbox
     assert login(peer).get(f"/clients/referrals/{theirs.pk}/").status_code == 404
-    api_ids = {r["id"] for r in api_client(peer).get("/api/v1/referrals").json()}
-    assert api_ids == {mine.pk, offered.pk}
-    assert api_client(peer).get(f"/api/v1/referrals/{theirs.pk}").status_code == 404
+    api = api_client(peer)
+    assert {r["id"] for r in api.get("/api/v1/referrals").json()} == {mine.pk, offered.pk}
+    assert api.get(f"/api/v1/referrals/{theirs.pk}").status_code == 404
 
 
 def _refer_by_page(login, user, team, client):
