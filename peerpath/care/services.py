@@ -34,7 +34,7 @@ from peerpath.clients.selectors import visible_clients
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.events import publish_on_commit
-from peerpath.core.exceptions import ServiceError
+from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 
 
@@ -104,7 +104,7 @@ def encounter_record(
             Match.objects.select_for_update().filter(peer=actor, client_id__in=client_ids, is_active=True)
         )
         if {m.client_id for m in matches} != client_ids:  # RECORD_ENCOUNTER's scope, checked under the lock
-            raise ServiceError(_("One or more clients are not on your caseload."), field="clients", code="not_found")
+            raise NotAllowed(_("One or more clients are not on your caseload."))
         organisation_id: int = actor.organisation_id  # type: ignore[assignment]  # set for every staff member
         encounter = Encounter.objects.create(
             organisation_id=organisation_id, peer=actor, started_at=started_at,

@@ -27,7 +27,7 @@ from peerpath.clients.policies import (
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.events import publish_on_commit
-from peerpath.core.exceptions import ServiceError
+from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.models import Team
 
 
@@ -151,7 +151,7 @@ def referral_assign(*, actor: StaffMember, referral_id: int, peer: StaffMember) 
     """Assign an accepted referral to a peer; the client joins that peer's caseload."""
     ASSIGN_REFERRAL.check(actor)
     if actor.role == Role.PEER and peer.pk != actor.pk:
-        raise ServiceError(_("A peer can only take a referral on themselves."), field="peer", code="not_allowed")
+        raise NotAllowed(_("A peer can only take a referral on themselves."))
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
         ASSIGN_REFERRAL.check(actor, referral)
