@@ -64,3 +64,13 @@ def _flush_past_audit_truncate_guard():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in counters (lockout, per-address limits) live in the cache; each test starts from none,
+    so one test's failed sign-ins never lock out the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

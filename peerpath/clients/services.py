@@ -88,7 +88,10 @@ def referral_create(
 
 
 def _lock_referral(actor: StaffMember, referral_id: int) -> Referral:
-    referral = visible_referrals(actor).select_for_update().select_related("assigned_peer").filter(pk=referral_id).first()
+    # Lock the row alone: the visibility query may join (or be DISTINCT), which PostgreSQL cannot lock.
+    visible = visible_referrals(actor).filter(pk=referral_id).values("pk")
+    referral = (Referral.objects.select_for_update(of=("self",)).select_related("assigned_peer")
+                .filter(pk__in=visible).first())
     if referral is None:
         raise Http404("No such referral.")
     return referral

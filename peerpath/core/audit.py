@@ -61,3 +61,35 @@ def audit_record(
         if subjects:
             AuditEventSubject.objects.bulk_create([AuditEventSubject(event=event, client_id=pk) for pk in subjects])
         return event
+
+
+def audit_record_history(events: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
+    """Write past events in bulk (demo history, imported history), each chained onto its
+    organisation's head in the given order, exactly as ``audit_record`` would chain them one by one.
+    Each dict holds AuditEvent fields; ``ip_address``, ``user_agent`` and ``detail`` may be left out."""
+    heads: dict[int | None, str] = {}
+    pending: list[AuditEvent] = []
+    with transaction.atomic():
+        for raw in events:
+            fields = {"ip_address": None, "user_agent": "", "detail": {}, "client_id": None, "path": "", **raw}
+            fields["target_id"] = str(fields.get("target_id") or "")
+            organisation_id = fields["organisation_id"]
+            if organisation_id not in heads:
+                lock_chain_head(organisation_id)
+                heads[organisation_id] = chain_head(organisation_id)
+            subjects = [fields["client_id"]] if fields["client_id"] else []
+            digest = event_digest(heads[organisation_id], fields, subjects)
+            pending.append(AuditEvent(previous_hash=heads[organisation_id], chain_hash=digest, **fields))
+            heads[organisation_id] = digest
+            if len(pending) >= batch_size:
+                _write_history(pending)
+                pending = []
+        _write_history(pending)
+    return len(events)
+
+
+def _write_history(events: list[AuditEvent]) -> None:
+    created = AuditEvent.objects.bulk_create(events)
+    subjects = [AuditEventSubject(event=e, client_id=e.client_id) for e in created if e.client_id]
+    if subjects:
+        AuditEventSubject.objects.bulk_create(subjects)

@@ -59,19 +59,22 @@ def test_step_done_with_htmx_returns_the_updated_step(world, login):
     assert step.done_on == timezone.localdate()
 
 
-def test_api_goal_starts_a_plan_when_there_is_none(world, api_client):
+def test_api_goal_without_a_plan_is_refused_as_on_the_page(world, api_client):
+    """Issue 9: the API used to start a plan silently; the page says "Start the plan first"."""
+    from peerpath.care.models import Goal, RecoveryPlan
+
     plan = world.a.plan
     plan.is_active = False
     plan.save()
+    goals, plans = Goal.objects.count(), RecoveryPlan.objects.count()
     response = api_client(world.a.users["peer"]).post(
         f"/api/v1/clients/{world.a.client.pk}/plan/goals",
         json.dumps({"own_words": "Sleep through the night", "life_area": "mental_health", "chime": "hope",
                     "steps": [{"description": "No screens after 10", "due_on": None}]}),
         content_type="application/json")
-    assert response.status_code == 201
-    body = response.json()
-    assert [g["own_words"] for g in body["goals"]] == ["Sleep through the night"]
-    assert body["goals"][0]["steps"][0]["description"] == "No screens after 10"
+    assert response.status_code == 400
+    assert [e["reason"] for e in response.json()["errors"]] == ["Start the plan first."]
+    assert (Goal.objects.count(), RecoveryPlan.objects.count()) == (goals, plans)
 
 
 def test_team_meeting_records_who_attended(world, login):

@@ -33,8 +33,10 @@ ROUTES = [
     Route("api:referral_get", allowed=READERS, kwargs=_referral),
     Route("api:referral_suggestions", allowed={"supervisor", "leader"}, kwargs=_referral),
     Route("api:referral_accept", allowed=HANDLERS, method="POST", kwargs=_referral, data=lambda w: {}),
-    Route("api:referral_decline", allowed=HANDLERS, method="POST", kwargs=_referral, data=lambda w: {"reason": "Moved away"}),
+    # Issue 10 point 8: a peer handles only referrals offered or assigned to them; these fixtures' referrals
+    # are neither, so the API refuses the peer (404, as for a missing one).
+    Route("api:referral_decline", allowed=HANDLERS - {"peer"}, method="POST", kwargs=_referral, data=lambda w: {"reason": "Moved away"}),
     Route("api:referral_assign", allowed={"supervisor", "leader", "peer"}, method="POST", kwargs=_accepted_referral,
           data=lambda w: {"peer_id": w.a.users["peer"].pk}),
-    Route("api:referral_close", allowed=HANDLERS, method="POST", kwargs=_accepted_referral, data=lambda w: {"reason": "Done"}),
+    Route("api:referral_close", allowed=HANDLERS - {"peer"}, method="POST", kwargs=_accepted_referral, data=lambda w: {"reason": "Done"}),
 ]

@@ -5,9 +5,9 @@ Routes are *discovered* from the URL resolver; each must be declared in its app'
 access rule fails here. Third-party sign-in pages (allauth) and the platform admin guard
 themselves and are tested in accounts/tests/test_auth.py and test_platform_admin below.
 
-The two-organisation world is built once for this module (``matrix_world``, inside one outer
-transaction rolled back at the end); each test runs in its own savepoint and each call in a
-nested one, so every role meets the same state without rebuilding the world for every route.
+Each route gets a fresh two-organisation world (the suite-wide ``world`` fixture). Building it once
+per module was tried and reverted: it failed 14 planning routes (404s, missing CFIR reference rows)
+once merged with the rest of the suite, and showed no measured gain.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peerpath.accounts.tests.factories import make_token
 from peerpath.testing.access import Route
-from peerpath.testing.fixtures import ROLES, World, build_org_world
+from peerpath.testing.fixtures import ROLES
 
 SELF_GUARDED = ("account_", "mfa_")
 
@@ -104,19 +104,6 @@ def _http_for(user, world, is_api: bool) -> DjangoClient:
         http.force_login(user)
     http._world = world  # type: ignore[attr-defined]
     return http
-
-
-@pytest.fixture(scope="module")
-def matrix_world(django_db_setup, django_db_blocker):
-    """Both organisations, built once per test worker for the whole matrix and never committed."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield World(a=build_org_world("a"), b=build_org_world("b"))
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def world(matrix_world, db):
-    return matrix_world
 
 
 @pytest.mark.parametrize("name", DISCOVERED)

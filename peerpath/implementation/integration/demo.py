@@ -10,15 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from peerpath.care.choices import GENERIC_ACTIVITIES
 from peerpath.care.models import Encounter, PeerConsultation, TeamMeeting, TeamMeetingAttendance
 from peerpath.care.services import peer_specific_minutes_for
 from peerpath.clients.models import Match
+from peerpath.core.audit import audit_record_history
 from peerpath.core.choices import AuditAction, Role
-from peerpath.core.models import AuditEvent
 from peerpath.demo import names
 from peerpath.demo.context import DemoContext
 from peerpath.implementation.integration.selectors import month_starts
@@ -120,15 +119,13 @@ def _record_reads(ctx: DemoContext, org: Any, memberships: dict[int, set[int]], 
             if last < first:
                 continue
             day = first + timedelta(days=rng.randint(0, (last - first).days))
-            rows.append((org.pk, match.peer_id, peers[match.peer_id].username, AuditAction.VIEW.value,
-                         "clients.client", str(match.client_id), match.client_id, f"/clients/{match.client_id}/",
-                         connection.ops.adapt_datetimefield_value(_at(day, rng.randint(8, 17)))))
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (organisation_id, actor_id, actor_username, action, target_type, target_id, "  # noqa: S608 (table name from model metadata)
-            "client_id, path, occurred_at, user_agent, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', '{}')",
-            rows)
+            rows.append({"organisation_id": org.pk, "actor_id": match.peer_id,
+                         "actor_username": peers[match.peer_id].username, "action": AuditAction.VIEW.value,
+                         "target_type": "clients.client", "target_id": str(match.client_id),
+                         "client_id": match.client_id, "path": f"/clients/{match.client_id}/",
+                         "occurred_at": _at(day, rng.randint(8, 17))})
+    # Through the audit layer, so the history sits on the organisation's hash chain like any read.
+    audit_record_history(rows)
 
 
 def _drift_early_encounters(ctx: DemoContext, memberships: dict[int, set[int]], rising_team_id: int) -> None:

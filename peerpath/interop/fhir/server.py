@@ -127,6 +127,9 @@ def transaction_or_batch(request: HttpRequest, actor: Any) -> HttpResponse:
         raise FhirError(405, "not-supported", "POST a transaction or batch Bundle here.")
     if actor.role not in bundle_import.IMPORT_ROLES:
         raise FhirError(403, "forbidden", "Your role may not send data to Peerpath.")
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        # A form post is no Bundle (and its stream may already be parsed as a form).
+        raise FhirError(415, "not-supported", "Send the Bundle as application/fhir+json.", expression=["Bundle"])
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -55,8 +55,9 @@ for _type, _roles in ROLES_BY_TYPE.items():
 
 # A form-encoded POST (how the matrix posts to pages) is not a Bundle: roles that may import get past the access
 # check and are told so (400); everyone else is refused first. Real imports: fhir/tests/test_bundle_import.py.
+# The matrix posts an empty form: an allowed caller is told to send FHIR JSON (415).
 ROUTES.append(Route("fhir:bundle", allowed={"clinician", "supervisor", "leader"}, method="POST", data=lambda w: {},
-                    ok=frozenset({400}), org_bound=False))
+                    ok=frozenset({415}), org_bound=False))
 ROUTES += [
     # Public by design (OAuth token endpoint, SMART discovery); an empty token request is refused with 400.
     Route("fhir:token", allowed=set(), public=True, method="POST", data=lambda w: {}, ok=frozenset({400})),
