@@ -56,9 +56,11 @@ def barrier_create(*, actor: Any, title: str, construct: Any, kind: str = Barrie
                    template: BarrierTemplate | None = None) -> Barrier:
     """Record a barrier or facilitator (leaders and admins; supervisors for their own teams)."""
     require(actor, WRITERS)
-    WRITE_SCOPE.check(actor, scope_of(actor, team if isinstance(team, Team) else None))
+    # The team is resolved first (another organisation's team is a field error, like a missing one),
+    # then the actor's scope over it is checked before anything is written.
     values = _barrier_values(actor, kind=kind, title=title, description=description, evidence=evidence,
                              construct=construct, raised_by=raised_by, team=team, resolved_on=resolved_on)
+    WRITE_SCOPE.check(actor, scope_of(actor, values["team"]))
     with transaction.atomic():
         barrier = Barrier.objects.create(organisation_id=actor.organisation_id, recorded_by=actor, template=template,
                                          **values)
