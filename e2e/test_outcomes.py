@@ -48,9 +48,11 @@ def test_evaluator_reads_the_evaluation(live_server, desktop, phone):
     expect(desktop.locator("abbr[title^='Fewer than 11 people']").first).to_be_visible()
     assert "Peerclient" not in desktop.content()
     assert serious_axe_violations(desktop) == []
-    with desktop.expect_download() as download:
-        desktop.click("text=km.csv")
-    assert download.value.suggested_filename == "peerpath-km.csv"
+    # Issue 12: a download is never richer than the page. The page hides the peer group's re-admission
+    # count, so the km file (which would reveal it) is refused rather than handed over.
+    href = desktop.locator("a", has_text="km.csv").get_attribute("href")
+    refused = desktop.request.get(f"{live_server.url}{href}")
+    assert refused.status == 409
     # A cohort with a filter, on a phone.
     sign_in(phone, live_server, world.users["evaluator"].username, TEST_PASSWORD)
     phone.goto(f"{live_server.url}/outcomes/evaluation/")

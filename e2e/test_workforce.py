@@ -55,6 +55,7 @@ def test_peer_on_a_phone_boundary_question_and_anonymous_survey(live_server, pho
     expect(desktop.locator("text=Someone I support gave me a scarf")).to_be_visible()
     assert serious_axe_violations(desktop) == []
     desktop.fill("#id_response", "A hand-made gift of small value is fine; mention it at supervision.")
+    desktop.check("#id_close")  # closing is a choice, never pre-ticked (issue 14)
     desktop.click("button:has-text('Save response')")
     expect(desktop.locator("text=Response saved.")).to_be_visible()
     item.refresh_from_db()
