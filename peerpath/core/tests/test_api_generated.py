@@ -55,8 +55,23 @@ def _probe(operation: Any, mode: GenerationMode, headers: dict[str, str], path_p
     run()
 
 
+@pytest.fixture
+def _keep_test_connection():
+    """Calls go straight to the WSGI application (not Django's test client), whose request signals close
+    "old" connections: on PostgreSQL that would close the test's own transaction. Keep it open."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ["peer", "admin"])
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_keep_test_connection")
 def test_generated_requests_get_no_server_error_and_match_the_schema(role, world):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {make_token(world.a.users[role])}"}
