@@ -35,7 +35,8 @@ pytestmark = [
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 # Not pages: files, feeds and machine endpoints a person never reads in the browser.
 NOT_PAGES = {"core:favicon", "core:service_worker", "core:manifest", "core:healthz", "core:healthz_session",
-             "core:notification_stream"}  # the last is a never-ending event stream
+             "core:notification_stream",  # a never-ending event stream
+             "platform_admin_login"}  # a hand-over to the sign-in page, never a page itself
 # PEERPATH_SWEEP_ONLY="app:route,app:other" narrows the sweep while fixing a page (never in CI).
 ONLY = {name for name in os.environ.get("PEERPATH_SWEEP_ONLY", "").split(",") if name}
 PAGE_ROUTES = [name for name in DISCOVERED  # an undeclared route fails the access matrix itself

@@ -25,7 +25,8 @@ ROUTES = [
           ok=frozenset({400, 429})),
     Route("api:me", allowed=ALL),
     # The admin site's sign-in hands over to ours (same lockout, two-factor for platform admins).
-    Route("platform_admin_login", allowed=ALL, public=True, ok=frozenset({302})),
+    # Staff who are not platform administrators are refused (403) rather than sent round in a loop.
+    Route("platform_admin_login", allowed=ALL, public=True, ok=frozenset({302, 403})),
 ]
 
 ROUTES += [

@@ -195,3 +195,9 @@ def test_production_refuses_a_short_secret_key():
     env["SECRET_KEY"] = "y" * 50
     long_enough = subprocess.run([sys.executable, "-c", "import config.settings"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert long_enough.returncode == 0, long_enough.stderr
+
+
+def test_a_signed_in_non_admin_opening_the_platform_admin_is_refused_not_looped(world, login):
+    """Found by the every-page sweep: sign-in → admin → admin login → sign-in ... redirected forever."""
+    response = login(world.a.users["peer"]).get("/platform-admin/login/?next=/platform-admin/")
+    assert response.status_code == 403
