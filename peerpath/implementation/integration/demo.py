@@ -78,7 +78,7 @@ def _consultations(ctx: DemoContext, org: Any, teams: list[Any], memberships: di
     staff = ctx.all_staff[org.pk]
     askers = [s for s in staff if s.role in (Role.CLINICIAN, Role.SUPERVISOR)]
     caseloads: dict[int, list[Any]] = {}
-    for match in Match.objects.filter(organisation=org).select_related("client"):
+    for match in Match.objects.filter(organisation=org).select_related("client").order_by("pk"):
         caseloads.setdefault(match.peer_id, []).append(match.client)
     rows = []
     for months_ago, start in enumerate(reversed(month_starts(months=MONTHS, today=today))):
@@ -103,7 +103,7 @@ def _record_reads(ctx: DemoContext, org: Any, memberships: dict[int, set[int]], 
     stamps every event with the time it is written; the demo needs past months."""
     rng, today = ctx.rng, ctx.today
     peers = {p.pk: p for p in ctx.peers[org.pk]}
-    matches = list(Match.objects.filter(organisation=org, peer_id__in=peers))
+    matches = list(Match.objects.filter(organisation=org, peer_id__in=peers).order_by("pk"))
     rows = []
     for start in month_starts(months=MONTHS, today=today):
         end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
@@ -136,8 +136,9 @@ def _drift_early_encounters(ctx: DemoContext, memberships: dict[int, set[int]], 
     org = ctx.organisations[0]
     rising_peers = {pk for pk, teams in memberships.items() if rising_team_id in teams}
     changed = []
+    # Ordered: the random stream must meet the rows in the same order on SQLite and PostgreSQL.
     for encounter in (Encounter.objects.filter(organisation=org, started_at__gte=_at(today - timedelta(days=365), 0))
-                      .prefetch_related("clients")):
+                      .order_by("pk").prefetch_related("clients")):
         age = (today - timezone.localtime(encounter.started_at).date()).days
         chance = 0.7 * age / 365 if encounter.peer_id in rising_peers else (0.25 if age > 185 else 0)
         if rng.random() >= chance:
