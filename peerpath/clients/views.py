@@ -94,6 +94,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent to the peer support team."))
             return redirect("clients:referral_detail", referral_id=referral.pk)
+    selectors.client_choices_shown(user, form.fields["client"].queryset, purpose="clients.referral_form")
     return render(request, "clients/referral_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
