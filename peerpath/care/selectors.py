@@ -132,7 +132,7 @@ def caseload_clients(peer: Any) -> QuerySet[Client]:
 def consultations_shown(user: Any, rows: Any) -> list[PeerConsultation]:
     """A page of consultations about to be shown (page and API): the clients they are about, audited."""
     rows = list(rows)
-    audit_shown(actor=user, target_type="care.peerconsultation", client_ids=[c.client_id for c in rows])
+    audit_shown(actor=user, target_type="care.consultation_list", client_ids=[c.client_id for c in rows])
     return rows
 
 

@@ -116,9 +116,13 @@ def _write_history(events: list[AuditEvent]) -> None:
         AuditEventSubject.objects.bulk_create(subjects)
 
 
-def audit_shown(*, actor: Any, target_type: str, client_ids: Iterable[int | None], detail: dict[str, Any] | None = None) -> AuditEvent:
+def audit_shown(*, actor: Any, target_type: str, client_ids: Iterable[int | None],
+                detail: dict[str, Any] | None = None) -> AuditEvent | None:
     """A list or page about to show these clients (a home page, a form's choices, a due list): one
-    ``list`` event per request with one searchable subject per client, written in bulk."""
+    ``list`` event per request with one searchable subject per client, written in bulk. A list that
+    shows no client writes nothing (there is no client read to account for)."""
     ids = sorted({int(pk) for pk in client_ids if pk is not None})
+    if not ids:
+        return None
     return audit_record(actor=actor, action=AuditAction.LIST, target_type=target_type, detail={"ids": ids, **(detail or {})},
                         client_ids=ids)
