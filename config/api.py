@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from peerpath.accounts.api import router as accounts_router
 from peerpath.care.api import router as care_router
 from peerpath.clients.api import router as clients_router
-from peerpath.core.api_support import ApiTokenAuth, install_error_handlers
+from peerpath.core.api_support import ApiTokenAuth, install_error_handlers, signed_in_in_production
 from peerpath.implementation.api import router as implementation_router
 from peerpath.measures.api import router as measures_router
 from peerpath.outcomes.api import router as outcomes_router
@@ -46,6 +46,7 @@ api = PeerpathApi(
     urls_namespace="api",
     auth=ApiTokenAuth(),
     docs_url="/docs",
+    docs_decorator=signed_in_in_production,
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)

@@ -269,6 +269,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # A JSON API body over this gets 413 before it is parsed (peerpath.core.api_support.ApiBodyLimitMiddleware).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+# Any request body over this is refused with 413 from its headers before it is received, by the ASGI
+# server's wrapper (peerpath.core.body_limit): the largest upload (5 MB files, CSV imports) plus the form.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 12 * 1024 * 1024)
 
 # --- email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -271,7 +271,7 @@ def consultation_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str,
     """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
     require(user, CONSULT)
-    return [_consultation_out(c) for c in selectors.consultations_for(user)[:limit]]
+    return [_consultation_out(c) for c in selectors.consultations_shown(user, selectors.consultations_for(user)[:limit])]
 
 
 @router.post("/consultations", response={201: ConsultationOut, **ERRORS})

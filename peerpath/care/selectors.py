@@ -15,7 +15,7 @@ from django.utils import timezone
 from peerpath.care.models import Encounter, Goal, GoalStep, PeerConsultation, RecoveryPlan, TeamMeeting
 from peerpath.clients.models import Client, Match
 from peerpath.clients.selectors import visible_clients
-from peerpath.core.audit import audit_record
+from peerpath.core.audit import audit_record, audit_shown
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.models import Team
 from peerpath.core.resolve import resolve
@@ -82,6 +82,9 @@ def peer_home_for(peer: Any) -> PeerHome:
             step.goal.plan.client = clients[step.goal.plan.client_id]
         for plan in plans_due_review:
             plan.client = clients[plan.client_id]
+    shown = [m.client_id for m in (*see_today, *not_seen, *overdue_contacts)]
+    shown += [s.goal.plan.client_id for s in overdue_steps] + [p.client_id for p in plans_due_review]
+    audit_shown(actor=peer, target_type="care.peer_home", client_ids=shown)
     return PeerHome(
         today=today, see_today=see_today, not_seen=not_seen, overdue_contacts=overdue_contacts,
         overdue_steps=overdue_steps, plans_due_review=plans_due_review,
@@ -124,6 +127,13 @@ def encounter_get_for(user: Any, encounter_id: int) -> Encounter:
 def caseload_clients(peer: Any) -> QuerySet[Client]:
     """The clients on the peer's caseload, for choosing who an encounter was with."""
     return Client.objects.filter(pk__in=caseload_for(peer).values("client_id")).order_by("last_name", "first_name")
+
+
+def consultations_shown(user: Any, rows: Any) -> list[PeerConsultation]:
+    """A page of consultations about to be shown (page and API): the clients they are about, audited."""
+    rows = list(rows)
+    audit_shown(actor=user, target_type="care.consultation_list", client_ids=[c.client_id for c in rows])
+    return rows
 
 
 def caseload_clients_get(peer: Any, client_ids: list[int]) -> list[Client]:

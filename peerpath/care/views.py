@@ -29,7 +29,7 @@ from peerpath.care.policies import (
     RECORD_MEETING,
 )
 from peerpath.clients.models import Client
-from peerpath.clients.selectors import client_get_for, clients_shown
+from peerpath.clients.selectors import client_choices_shown, client_get_for, clients_shown
 from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.forms_support import call_service
@@ -67,6 +67,7 @@ def encounter_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Encounter saved."))
             first = data["clients"][0]
             return redirect("clients:client_detail", client_id=first.pk) if len(data["clients"]) == 1 else redirect("care:peer_home")
+    client_choices_shown(request.user, caseload_clients, purpose="care.encounter_form")
     return render(request, "care/encounter_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -218,7 +219,7 @@ def consultation_list(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Consultation recorded."))
             return redirect("care:consultation_list")
     page = Paginator(selectors.consultations_for(user), 30).get_page(request.GET.get("page"))
-    rows = list(page)
+    rows = selectors.consultations_shown(user, page)
     # The client's name only for those who may see the client; the rest see that it was about someone.
     seen = selectors.visible_client_ids(user, {c.client_id for c in rows if c.client_id})
     return render(request, "care/consultations.html",

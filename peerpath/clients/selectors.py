@@ -12,7 +12,7 @@ from peerpath.accounts.models import StaffMember
 from peerpath.clients.choices import ReferralStatus, Urgency
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.policies import referral_team_ids, visible_clients, visible_referrals
-from peerpath.core.audit import audit_record
+from peerpath.core.audit import audit_record, audit_shown
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.models import Team
 from peerpath.core.resolve import resolve
@@ -67,6 +67,12 @@ def clients_shown(user: Any, clients: Any, *, search: bool = False) -> list[Clie
     audit_record(actor=user, action=AuditAction.LIST, target_type="clients.client",
                  detail={"ids": [c.pk for c in rows], "search": search}, client_ids=[c.pk for c in rows])
     return rows
+
+
+def client_choices_shown(user: Any, clients: QuerySet[Client], *, purpose: str) -> None:
+    """The clients offered as choices in a form (who an encounter was with, whom to refer): audited
+    as shown, one event for the list."""
+    audit_shown(actor=user, target_type=purpose, client_ids=clients.values_list("pk", flat=True))
 
 
 def referrals_shown(user: Any, referrals: Any) -> list[Referral]:

@@ -26,7 +26,8 @@ def tell_peers_who_lost_the_client(event: Event) -> None:
         if peer_id == by_id:
             continue  # they closed it themselves
         notify(recipient=peer_id, kind="referral.closed_for_peer", organisation_id=event.organisation_id,
-               params={"client": _client_name(event.payload["client_id"])}, link="/care/")
+               params={"client": _client_name(event.payload["client_id"])}, link="/care/",
+               client=event.payload["client_id"])
 
 
 @subscriber("referral.assigned")
@@ -35,4 +36,4 @@ def tell_the_assigned_peer(event: Event) -> None:
         return  # a peer who took the client on knows
     notify(recipient=event.payload["peer_id"], kind="referral.assigned_to_peer",
            organisation_id=event.organisation_id, params={"client": _client_name(event.payload["client_id"])},
-           link=f"/clients/referrals/{event.payload['referral_id']}/")
+           link=f"/clients/referrals/{event.payload['referral_id']}/", client=event.payload["client_id"])

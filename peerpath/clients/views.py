@@ -74,7 +74,8 @@ def referral_inbox(request: AuthedRequest) -> HttpResponse:
 def referral_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     teams = selectors.referral_teams_for(user)
-    form = ReferralForm(request.POST or None, clients=selectors.client_list_for(user), teams=teams,
+    choices = selectors.client_list_for(user)
+    form = ReferralForm(request.POST or None, clients=choices, teams=teams,
                         initial={"client": request.GET.get("client")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +95,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent to the peer support team."))
             return redirect("clients:referral_detail", referral_id=referral.pk)
+    selectors.client_choices_shown(user, choices, purpose="clients.referral_form")
     return render(request, "clients/referral_form.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -180,3 +180,18 @@ class ApiBodyLimitMiddleware:
                     return JsonResponse(body_too_large_body(), status=413)
                 request._body = data  # type: ignore[attr-defined]  # what was read is the body
         return self.get_response(request)
+
+
+def signed_in_in_production(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API's docs and OpenAPI document: open in development and tests, sign-in required in
+    production (issue 10 point 18: they map every operation for an attacker). Decided per request,
+    so the setting can be tested without rebuilding the URL configuration."""
+
+    def docs_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.IS_PRODUCTION and not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return docs_view

@@ -6,17 +6,38 @@ Every event is chained to the previous one of its organisation (``peerpath.core.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from peerpath.core.audit_chain import chain_head, event_digest, lock_chain_head
+from peerpath.core.choices import AuditAction
 from peerpath.core.models import AuditEvent, AuditEventSubject
 from peerpath.core.request_context import current_origin
 
 if TYPE_CHECKING:
     from django.db.models import Model
+
+
+@dataclass(frozen=True)
+class ClientActor:
+    """The client themselves, acting without a staff account (their own answers through a one-time
+    link): the event has no staff actor and names the client as ``client:<id>``, so the trail never
+    says the link's maker did what the client did."""
+
+    client_id: int
+    organisation_id: int
+    pk: None = None
+
+    @property
+    def username(self) -> str:
+        return f"client:{self.client_id}"
+
+
+def client_actor(client: Any) -> ClientActor:
+    return ClientActor(client_id=client.pk, organisation_id=client.organisation_id)
 
 
 def audit_record(
@@ -93,3 +114,15 @@ def _write_history(events: list[AuditEvent]) -> None:
     subjects = [AuditEventSubject(event=e, client_id=e.client_id) for e in created if e.client_id]
     if subjects:
         AuditEventSubject.objects.bulk_create(subjects)
+
+
+def audit_shown(*, actor: Any, target_type: str, client_ids: Iterable[int | None],
+                detail: dict[str, Any] | None = None) -> AuditEvent | None:
+    """A list or page about to show these clients (a home page, a form's choices, a due list): one
+    ``list`` event per request with one searchable subject per client, written in bulk. A list that
+    shows no client writes nothing (there is no client read to account for)."""
+    ids = sorted({int(pk) for pk in client_ids if pk is not None})
+    if not ids:
+        return None
+    return audit_record(actor=actor, action=AuditAction.LIST, target_type=target_type, detail={"ids": ids, **(detail or {})},
+                        client_ids=ids)

@@ -14,6 +14,7 @@ subscriber, i.e. after the writer's transaction committed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,9 +27,11 @@ logger = logging.getLogger(__name__)
 
 #: The kind of notifications written as finished text (before kinds existed).
 MESSAGE_KIND = "message"
+#: The ``params`` key holding the id of the client a notification names.
+CLIENT_PARAM = "client_id"
 _KINDS: dict[str, Any] = {}
 
-__all__ = ["Notification", "notification_kind", "notify", "render", "notifications_for", "unread_count",
+__all__ = ["Notification", "notification_kind", "notify", "render", "notifications_for", "notification_client_ids", "unread_count",
            "notifications_mark_read"]
 
 
@@ -54,8 +57,13 @@ def render(notification: Notification, language: str | None = None) -> str:
 
 
 def notify(*, recipient: Any, kind: str, organisation_id: int, params: dict[str, Any], link: str = "",
-           target: Any = None) -> Notification:
-    """Write one notification for ``recipient`` (a staff member of ``organisation_id``)."""
+           target: Any = None, client: Any = None) -> Notification:
+    """Write one notification for ``recipient`` (a staff member of ``organisation_id``).
+
+    ``client``: the client the text names (their name is in ``params``); kept as ``client_id`` so that
+    showing the notification is audited for that client (``notification_client_ids``)."""
+    if client is not None:
+        params = {**params, CLIENT_PARAM: getattr(client, "pk", client)}
     recipient_org = getattr(recipient, "organisation_id", organisation_id)
     if recipient_org != organisation_id:
         raise ValueError("A notification never crosses organisations.")
@@ -75,6 +83,12 @@ def notify(*, recipient: Any, kind: str, organisation_id: int, params: dict[str,
     publish_on_commit("notification.created", organisation_id,
                       {"notification_id": notification.pk, "recipient_id": notification.recipient_id})
     return notification
+
+
+def notification_client_ids(notifications: Iterable[Notification]) -> list[int]:
+    """The clients named by these notifications, for the audit event of the list that shows them."""
+    return sorted({int(n.params[CLIENT_PARAM]) for n in notifications
+                   if str(n.params.get(CLIENT_PARAM, "")).isdigit()})
 
 
 def notifications_for(user: Any) -> QuerySet[Notification]:

@@ -6,12 +6,23 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from peerpath.core.audit import audit_shown
 from peerpath.core.choices import Role
 from peerpath.core.models import AuditEvent, Team
 
 
 def teams_for(user: Any) -> QuerySet[Team]:
     return Team.objects.filter(organisation_id=user.organisation_id, is_active=True)
+
+
+def audit_trail_shown(user: Any, events: Any, client_choices: Any) -> list[AuditEvent]:
+    """A page of the audit trail about to be shown, with the client filter's choices: reading the
+    trail names clients too, so it is itself audited (one event, a subject per client shown).
+    The filter's choices are the whole organisation's until it becomes a type-ahead (issue 13)."""
+    rows = list(events)
+    shown = [e.client_id for e in rows] + list(client_choices.values_list("pk", flat=True))
+    audit_shown(actor=user, target_type="core.auditevent", client_ids=shown)
+    return rows
 
 
 def audit_events_search(*, user: Any, client_id: int | None = None, actor_id: int | None = None) -> QuerySet[AuditEvent]:

@@ -11,7 +11,7 @@ from peerpath.core.access import ALL_ROLES, AuthedRequest, allow, public
 from peerpath.core.choices import Role
 from peerpath.core.forms import AuditSearchForm
 from peerpath.core.policies import READ_AUDIT_TRAIL
-from peerpath.core.selectors import audit_events_search
+from peerpath.core.selectors import audit_events_search, audit_trail_shown
 
 logger = logging.getLogger(__name__)
 
@@ -66,4 +66,5 @@ def audit_search(request: AuthedRequest) -> HttpResponse:
         actor_id = form.cleaned_data["actor"].pk if form.cleaned_data.get("actor") else None
     events = audit_events_search(user=request.user, client_id=client_id, actor_id=actor_id)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = audit_trail_shown(request.user, page, form.fields["client"].queryset)  # type: ignore[attr-defined]
     return render(request, "core/audit_search.html", {"form": form, "page": page})

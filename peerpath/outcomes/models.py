@@ -55,6 +55,9 @@ class ImportRun(OrganisationScoped):
     rows_total = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # Written (committed) before the first row, so a run killed mid-import still says what happened:
+    # "running" with no rows written (the rows are written in one transaction with the "done" state).
+    status = models.CharField(max_length=12, choices=[("running", _("running")), ("done", _("done"))], default="done")
 
     class Meta:
         ordering = ["-created_at"]

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from peerpath.clients.models import Client
 from peerpath.clients.permissions import visible_clients
-from peerpath.core.audit import audit_record
+from peerpath.core.audit import audit_record, audit_record_history
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.exceptions import NotAllowed, ServiceError
+from peerpath.core.request_context import current_origin
 from peerpath.outcomes.choices import STATUS_CHOICES, EventKind, EventSource
 from peerpath.outcomes.models import ComparisonEnrolment, ImportRun, ServiceEvent
 
@@ -26,7 +27,7 @@ ENROL_ROLES = frozenset({Role.LEADER})
 IMPORT_COLUMNS = ("record_number", "kind", "occurred_on", "ended_on", "status", "facility", "external_id")
 IMPORT_REQUIRED = ("record_number", "kind", "occurred_on")
 IMPORT_BATCH = 500
-IMPORT_MAX_ROWS = 50_000
+IMPORT_MAX_ROWS = 200_000
 # The domain of every service-use and comparison date: nothing before 1900 (a typo such as 0050-12-18 would
 # otherwise be stored and break every evaluation of the organisation), nothing in the future.
 EARLIEST_DATE = date(1900, 1, 1)
@@ -174,9 +175,9 @@ def import_service_events(*, actor: Any, data: bytes | str, filename: str = "") 
     total = 0
     for line, record in enumerate(reader, start=2):
         total += 1
-        if total > IMPORT_MAX_ROWS:
-            problems.append(RowProblem(line, "", _("Too many rows: import at most %(n)s at a time.") % {"n": IMPORT_MAX_ROWS}))
-            break
+        if total > IMPORT_MAX_ROWS:  # the whole file is refused: never a silent partial import
+            raise ServiceError(_("Too many rows: import at most %(n)s at a time; nothing was imported.")
+                               % {"n": IMPORT_MAX_ROWS}, field="file")
         if None in record:  # more fields than the header has
             problems.append(RowProblem(line, "", _("This row has more fields than the header.")))
             continue
@@ -216,21 +217,28 @@ def import_service_events(*, actor: Any, data: bytes | str, filename: str = "") 
             ended_on=ended_on, status=status, facility=values["facility"], external_id=values["external_id"],
             recorded_by=actor, source=EventSource.IMPORT,
         ))
+    # All or nothing per file (issue 10 point 14): the run is recorded (committed) before the first row,
+    # then every row, its audit events and the run's "done" are one transaction. A process killed
+    # mid-import leaves no rows and a run that still says "running".
+    run = ImportRun.objects.create(organisation_id=actor.organisation_id, uploaded_by=actor, filename=filename[:200],
+                                   rows_total=total, status="running")
     imported = 0
-    for start in range(0, len(good), IMPORT_BATCH):
-        batch = good[start:start + IMPORT_BATCH]
-        with transaction.atomic():
-            created = ServiceEvent.objects.bulk_create(batch)
-            for event in created:
-                audit_record(actor=actor, action=AuditAction.CREATE, target_type="outcomes.serviceevent",
-                             target_id=event.pk or "", client=Client(pk=event.client_id, organisation_id=actor.organisation_id),
-                             detail={"kind": event.kind, "source": "import"})
-        imported += len(batch)
     with transaction.atomic():
-        run = ImportRun.objects.create(
-            organisation_id=actor.organisation_id, uploaded_by=actor, filename=filename[:200], rows_total=total,
-            rows_imported=imported, errors=[{"row": p.row, "column": p.column, "reason": str(p.reason)} for p in problems],
-        )
+        for start in range(0, len(good), IMPORT_BATCH):
+            batch = good[start:start + IMPORT_BATCH]
+            created = ServiceEvent.objects.bulk_create(batch)
+            now = timezone.now()
+            audit_record_history([{  # one bulk insert of chained events per batch, not one query per row
+                "organisation_id": actor.organisation_id, "actor_id": actor.pk, "actor_username": actor.username,
+                "action": AuditAction.CREATE, "target_type": "outcomes.serviceevent", "target_id": event.pk,
+                "client_id": event.client_id, "occurred_at": now, "detail": {"kind": event.kind, "source": "import"},
+                "path": current_origin().path,
+            } for event in created])
+            imported += len(batch)
+        run.rows_imported = imported
+        run.status = "done"
+        run.errors = [{"row": p.row, "column": p.column, "reason": str(p.reason)} for p in problems]
+        run.save(update_fields=["rows_imported", "status", "errors", "updated_at"])
         audit_record(actor=actor, action=AuditAction.CREATE, target=run,
                      detail={"rows": total, "imported": imported, "refused": len(problems)})
     return ImportResult(run=run, imported=imported, problems=problems)

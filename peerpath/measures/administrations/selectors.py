@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from peerpath.clients.models import Client, Match
 from peerpath.clients.permissions import visible_clients
-from peerpath.core.audit import audit_record
+from peerpath.core.audit import audit_record, audit_shown
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.models import Organisation
 from peerpath.measures.choices import AdministrationStatus
@@ -126,6 +126,13 @@ def alerts_for_client(user: Any, client: Client) -> QuerySet[SafetyAlert]:
     return SafetyAlert.objects.filter(organisation_id=user.organisation_id, client=client).select_related("administration")
 
 
+def open_alerts_shown(user: Any, *, limit: int = 20) -> list[SafetyAlert]:
+    """The open safety alerts about to be shown on the due page; their clients are audited."""
+    rows = list(open_alerts_for(user)[:limit])
+    audit_shown(actor=user, target_type="measures.safetyalert", client_ids=[a.client_id for a in rows])
+    return rows
+
+
 def open_alerts_for(user: Any) -> QuerySet[SafetyAlert]:
     """Unacknowledged safety alerts for clients the user may see."""
     if user.role not in ADMINISTER_ROLES:
@@ -156,6 +163,7 @@ def due_lists(user: Any, *, today: date | None = None) -> dict[str, list[Adminis
                      .filter(Q(window_end__isnull=True) | Q(window_end__gte=today)).order_by("due_on", "pk")[:500])
     missed = list(base.filter(Q(status=AdministrationStatus.MISSED) | Q(status=AdministrationStatus.DUE, window_end__lt=today),
                               window_end__gte=today - timedelta(days=MISSED_SHOWN_DAYS)).order_by("-window_end", "pk")[:200])
+    audit_shown(actor=user, target_type="measures.due", client_ids=[a.client_id for a in (*open_rows, *missed)])
     return {
         "due": [a for a in open_rows if not (a.due_on and a.due_on < today)],
         "overdue": [a for a in open_rows if a.due_on and a.due_on < today],

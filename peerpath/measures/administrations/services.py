@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import override
 
 from peerpath.clients.models import Client
-from peerpath.core.audit import audit_record
+from peerpath.core.audit import audit_record, client_actor
 from peerpath.core.choices import AuditAction, Role
 from peerpath.core.events import publish_on_commit
 from peerpath.core.exceptions import NotAllowed, ServiceError
@@ -139,9 +139,12 @@ def administration_submit(*, actor: Any, administration: Administration, answers
         locked.mode = mode if via_link is None else Mode.SELF
         locked.language = language
         locked.save()
-        audit_record(actor=actor if via_link is None else via_link.created_by, action=AuditAction.UPDATE, target=locked,
-                     client=locked.client, detail={"completed": True, "mode": locked.mode,
-                                                   **({"via": "one-time link"} if via_link else {})})
+        # A client's own answers are the client's act, not the act of the peer who made the link.
+        audit_record(actor=actor if via_link is None else client_actor(locked.client), action=AuditAction.UPDATE,
+                     target=locked, client=locked.client,
+                     detail={"completed": True, "mode": locked.mode,
+                             **({"via": "one-time link", "link_id": via_link.pk, "link_made_by": via_link.created_by_id}
+                                if via_link else {})})
         if result.safety:
             _raise_safety(locked, result.safety)
     administration.refresh_from_db()
@@ -154,10 +157,12 @@ notification_kind(SAFETY_NOTICE, _lazy(
 
 
 def notify(*, recipient: Any, message: str = "", link: str = "", kind: str = MESSAGE_KIND,
-           params: dict[str, Any] | None = None, organisation_id: int | None = None, target: Any = None) -> Any:
+           params: dict[str, Any] | None = None, organisation_id: int | None = None, target: Any = None,
+           client: Any = None) -> Any:
     """Core's notify(); reminders still send finished text (``message``) until they declare kinds."""
     return core_notify(recipient=recipient, kind=kind, organisation_id=organisation_id or recipient.organisation_id,
-                       params=params if params is not None else {"message": message}, link=link, target=target)
+                       params=params if params is not None else {"message": message}, link=link, target=target,
+                       client=client)
 
 
 def _supervisors_of(peer: Any) -> list[Any]:
@@ -200,7 +205,7 @@ def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule
     for person in recipients:
         notify(recipient=person, kind=SAFETY_NOTICE, organisation_id=administration.organisation_id, link=link,
                params={"name": client.display_name, "instrument": administration.instrument.code.upper(),
-                       "protocol": protocol}, target=administration)
+                       "protocol": protocol}, target=administration, client=client)
     publish_on_commit("measure.safety_alert", administration.organisation_id,
                       {"administration_id": administration.pk, "client_id": client.pk,
                        "alert_ids": [alert.pk for alert in alerts], "notified_ids": [p.pk for p in recipients]})

@@ -35,7 +35,7 @@ def _error(request: HttpRequest, exc: ServiceError) -> None:
 def due(request: AuthedRequest) -> HttpResponse:
     user = request.user
     lists = selectors.due_lists(user)
-    return render(request, "measures/due.html", {"lists": lists, "alerts": list(selectors.open_alerts_for(user)[:20]),
+    return render(request, "measures/due.html", {"lists": lists, "alerts": selectors.open_alerts_shown(user),
                                                  "today": timezone.localdate()})
 
 

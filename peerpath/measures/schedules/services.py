@@ -177,6 +177,7 @@ def scan_due(*, today: date | None = None) -> dict[str, int]:
                         else:
                             text = _("%(instrument)s for %(name)s is due on %(date)s; the window closes on %(end)s.")
                         notify(recipient=peer, link=f"/measures/clients/{administration.client_id}/",
+                               client=administration.client_id,
                                message=text % {"instrument": administration.instrument.code.upper(),
                                                "name": administration.client.display_name,
                                                "date": administration.due_on.isoformat() if administration.due_on else "",

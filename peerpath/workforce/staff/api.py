@@ -31,4 +31,4 @@ class NotificationOut(Schema):
 def notification_list(request: Any) -> list[dict[str, Any]]:
     require(request.auth, ALL_ROLES)
     return [{"id": n.pk, "message": n.text, "link": n.link, "read": n.read_at is not None}
-            for n in selectors.notifications_for(request.auth)[:100]]
+            for n in selectors.notifications_shown(request.auth)]

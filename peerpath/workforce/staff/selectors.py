@@ -8,7 +8,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from peerpath.accounts.models import StaffMember
+from peerpath.core.audit import audit_shown
 from peerpath.core.choices import Role
+from peerpath.core.notifications import notification_client_ids
 from peerpath.core.tenancy import active_team_ids
 from peerpath.workforce.models import (
     Notification,
@@ -42,6 +44,13 @@ def staff_for(user: Any, staff_id: int) -> StaffMember:
 def org_staff(user: Any) -> QuerySet[StaffMember]:
     return StaffMember.objects.filter(organisation_id=user.organisation_id, is_active=True).order_by(
         "last_name", "first_name", "username")
+
+
+def notifications_shown(user: Any, *, limit: int = 100) -> list[Notification]:
+    """The user's latest notifications about to be shown (page and API); the clients they name are audited."""
+    rows = list(notifications_for(user)[:limit])
+    audit_shown(actor=user, target_type="core.notification", client_ids=notification_client_ids(rows))
+    return rows
 
 
 def notifications_for(user: Any) -> QuerySet[Notification]:

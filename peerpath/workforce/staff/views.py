@@ -57,10 +57,10 @@ def profile(request: AuthedRequest, staff_id: int) -> HttpResponse:
 
 @allow(ALL_ROLES)
 def notifications(request: AuthedRequest) -> HttpResponse:
-    items = list(selectors.notifications_for(request.user)[:100])
     if request.method == "POST":
         selectors.notifications_for(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("workforce:notifications")
+    items = selectors.notifications_shown(request.user)
     return render(request, "workforce/notifications.html", {"items": items})
 
 

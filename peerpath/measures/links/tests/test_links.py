@@ -104,3 +104,16 @@ def test_cancelling_a_measure_closes_its_links(world, login):
     link_row, token = link(world.a)
     login(world.a.users["peer"]).post(f"/measures/administrations/{link_row.administration_id}/cancel/")
     assert Browser().get(f"/measures/s/{token}/").status_code == 410
+
+
+def test_the_clients_own_answers_are_recorded_as_the_client_not_the_peer_who_made_the_link(world):
+    """Issue 10 point 6: the trail said the peer who made the link had entered the client's answers."""
+    from peerpath.core.models import AuditEvent
+
+    made, token = link(world.a)
+    assert _post(token, PHQ_ALL_ONES).status_code == 200
+    event = AuditEvent.objects.filter(action="update", target_type="measures.administration").get()
+    client = world.a.client
+    assert (event.actor_id, event.actor_username, event.client_id) == (None, f"client:{client.pk}", client.pk)
+    assert event.detail["via"] == "one-time link" and event.detail["link_made_by"] == world.a.users["peer"].pk
+    assert event.organisation_id == client.organisation_id

@@ -1,0 +1,101 @@
+"""Issue 10 point 14: a server killed during a CSV import left 2,000 of 20,000 rows and no record.
+
+A real server process (``manage.py runserver --noreload`` on PostgreSQL, the test database) gets a
+20,000-row import through the API; once PostgreSQL shows it inserting service events, the process
+is killed with SIGKILL. Afterwards the rows are all there or none are, and the import record says
+what happened ("running" with no rows: it was stopped before it finished)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from peerpath.accounts.tests.factories import StaffFactory, make_token
+from peerpath.clients.tests.factories import ClientFactory
+from peerpath.core.tests.factories import OrganisationFactory, TeamFactory
+from peerpath.outcomes.models import ImportRun, ServiceEvent
+
+ROOT = Path(__file__).resolve().parents[3]
+PORT = 8021  # this branch's port range (8020-8029)
+ROWS = 20_000
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process needs a shared PostgreSQL database"),
+]
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _wait_for_port(process: subprocess.Popen) -> None:
+    for _ in range(240):
+        if process.poll() is not None:
+            pytest.fail(f"server exited: {process.stdout.read().decode() if process.stdout else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.25)
+    pytest.fail("server did not start")
+
+
+def _inserting_service_events() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid() AND query LIKE 'INSERT INTO \"outcomes_serviceevent\"%%'")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_server_killed_mid_import_leaves_all_rows_or_none_and_a_record_saying_so():
+    organisation = OrganisationFactory()
+    team = TeamFactory(organisation=organisation)
+    leader = StaffFactory(organisation=organisation, role="leader", teams=[team])
+    clients = [ClientFactory(team=team, record_number=f"RN-{i:03d}") for i in range(50)]
+    lines = ["record_number,kind,occurred_on,external_id"]
+    lines += [f"{clients[i % 50].record_number},emergency,2026-01-{1 + i % 28:02d},ext-{i}" for i in range(ROWS)]
+    body = json.dumps({"filename": "killed.csv", "csv": "\n".join(lines)}).encode()
+    token = make_token(leader)
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "PEERPATH_ENV": "test", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(server)
+        sock = socket.create_connection(("127.0.0.1", PORT), timeout=60)
+        sock.sendall(b"POST /api/v1/outcomes/service-events/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nAuthorization: Bearer " + token.encode() +
+                     b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        deadline = time.monotonic() + 120
+        while not _inserting_service_events():
+            assert time.monotonic() < deadline, "the import never started writing"
+            assert server.poll() is None, "the server stopped by itself"
+            time.sleep(0.02)
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+        sock.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=30)
+
+    time.sleep(1)  # PostgreSQL rolls the dead backend's transaction back when it sees the client gone
+    written = ServiceEvent.objects.filter(organisation=organisation).count()
+    run = ImportRun.objects.get(organisation=organisation)
+    assert written in (0, ROWS), f"{written} of {ROWS} rows left by a killed import"
+    if written == 0:
+        assert (run.status, run.rows_total, run.rows_imported) == ("running", ROWS, 0)
+    else:
+        assert (run.status, run.rows_imported) == ("done", ROWS)
+    print(f"killed import: {written} rows written, run status {run.status}")
