@@ -9,6 +9,7 @@ from peerpath.accounts.models import ExperienceArea, StaffMember
 from peerpath.clients.choices import Modality, PeerGenderPreference, Urgency
 from peerpath.clients.models import Client
 from peerpath.core.models import Team
+from peerpath.core.widgets import TypeaheadSelect
 
 LANGUAGE_CHOICES = [("", _("No preference")), ("en", _("English")), ("es", _("Spanish"))]
 
@@ -19,6 +20,7 @@ class ReferralForm(forms.Form):
     client = forms.ModelChoiceField(
         queryset=Client.objects.none(), required=False, label=_("Existing client"),
         help_text=_("Leave empty to register a new client below."),
+        widget=TypeaheadSelect(search_url="clients:client_search"),
     )
     new_first_name = forms.CharField(required=False, max_length=100, label=_("New client: first name"))
     new_last_name = forms.CharField(required=False, max_length=100, label=_("New client: last name"))

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from peerpath.clients import selectors, services
 from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.forms import AssignForm, ClientSearchForm, ReasonForm, ReferralForm
 from peerpath.clients.matching import suggest_peers
+from peerpath.clients.models import Client
 from peerpath.clients.policies import (
     ASSIGN_REFERRAL,
     CLOSE_REFERRAL,
@@ -27,6 +29,7 @@ from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import form_error
+from peerpath.core.widgets import typeahead_field_name
 
 
 @allow(READ_CLIENTS)
@@ -38,6 +41,23 @@ def client_list(request: AuthedRequest) -> HttpResponse:
     page.object_list = selectors.clients_shown(request.user, page.object_list, search=bool(search))
     template = "clients/_client_rows.html" if request.htmx else "clients/client_list.html"
     return render(request, template, {"form": form, "page": page, "can_refer": REFER.allows(request.user)})
+
+
+@allow(READ_CLIENTS)
+def client_search(request: AuthedRequest) -> HttpResponse:
+    """The client type-ahead's answer: up to ten matching clients the reader may see (audited),
+    each with birth date and record number so two people with one name can be told apart."""
+    field = typeahead_field_name(request)
+    query = request.GET.get(f"{field}__search", request.GET.get("q", ""))
+    clients = selectors.client_search_for(request.user, query)
+    options = [{"pk": c.pk, "label": c.display_name, "detail": client_detail_line(c)} for c in clients]
+    return render(request, "core/widgets/typeahead_options.html",
+                  {"field": field, "options": options, "too_short": len(query.strip()) < 2})
+
+
+def client_detail_line(client: Client) -> str:
+    born = date_format(client.date_of_birth, "SHORT_DATE_FORMAT") if client.date_of_birth else "—"
+    return _("born %(born)s · record %(record)s") % {"born": born, "record": client.record_number or "—"}
 
 
 @allow(READ_CLIENTS)
