@@ -26,6 +26,9 @@ class ReferralForm(forms.Form):
     new_last_name = forms.CharField(required=False, max_length=100, label=_("New client: last name"))
     new_date_of_birth = forms.DateField(required=False, label=_("New client: date of birth"),
                                         widget=forms.DateInput(attrs={"type": "date"}))
+    new_phone = forms.CharField(required=False, max_length=40, label=_("New client: phone"),
+                                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    not_a_duplicate = forms.BooleanField(required=False, label=_("This is a different person: register them anyway"))
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Why could peer support help?"))
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, label=_("Urgency"))

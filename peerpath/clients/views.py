@@ -96,6 +96,15 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
     teams = selectors.referral_teams_for(user)
     form = ReferralForm(request.POST or None, clients=selectors.client_list_for(user), teams=teams,
                         initial={"client": request.GET.get("client")})
+    duplicates: list[Client] = []
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["client"] \
+            and not form.cleaned_data["not_a_duplicate"]:
+        data = form.cleaned_data
+        duplicates = selectors.likely_duplicates(user, first_name=data["new_first_name"], last_name=data["new_last_name"],
+                                                 date_of_birth=data["new_date_of_birth"], phone=data["new_phone"])
+        if duplicates:
+            form.add_error("not_a_duplicate", _("This person may already be registered: choose them below, or tick "
+                                                "this box if they are someone else."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -103,6 +112,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
                 client = data["client"] or services.client_create(
                     actor=user, team=data["team"], first_name=data["new_first_name"], last_name=data["new_last_name"],
                     date_of_birth=data["new_date_of_birth"], language=data["preferred_language"] or "en",
+                    phone=data["new_phone"],
                 )
                 referral = services.referral_create(
                     actor=user, client=client, team=data["team"], reason=data["reason"], urgency=data["urgency"],
@@ -114,7 +124,9 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Referral sent to the peer support team."))
             return redirect("clients:referral_detail", referral_id=referral.pk)
-    return render(request, "clients/referral_form.html", {"form": form}, status=400 if form.errors else 200)
+    duplicate_rows = [{"client": c, "detail": client_detail_line(c)} for c in duplicates]
+    return render(request, "clients/referral_form.html", {"form": form, "duplicates": duplicate_rows},
+                  status=400 if form.errors else 200)
 
 
 @allow(READ_REFERRALS)

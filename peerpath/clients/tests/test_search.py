@@ -131,3 +131,27 @@ def test_likely_duplicates_same_folded_name_and_birth_date_or_phone(world, olga)
     assert _names(by_name) == ["Olga Smith"]
     assert _names(by_phone) == ["Olga Smith"]
     assert other_birthday == []
+
+
+def _referral_post(world, **extra):
+    return {"team": world.a.team.pk, "reason": "Would value someone who has been there.", "urgency": "routine",
+            "new_first_name": "Olga", "new_last_name": "SMITH", "new_date_of_birth": "1979-03-14", **extra}
+
+
+def test_referring_a_new_person_warns_about_a_likely_duplicate_and_saves_nothing(world, olga, login):
+    before = Client.objects.count()
+    page = login(world.a.users["clinician"]).post(reverse("clients:referral_create"), _referral_post(world))
+
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Is this one of these people?" in html and f"?client={olga.pk}" in html and "RI100482" in html
+    assert Client.objects.count() == before
+
+
+def test_a_confirmed_different_person_is_registered(world, olga, login):
+    page = login(world.a.users["clinician"]).post(reverse("clients:referral_create"),
+                                                  _referral_post(world, not_a_duplicate="on", new_phone="555 222 1111"))
+
+    assert page.status_code == 302
+    new = Client.objects.exclude(pk=olga.pk).get(first_name="Olga", last_name="SMITH")
+    assert new.phone == "555 222 1111"
