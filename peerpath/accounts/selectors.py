@@ -16,6 +16,7 @@ from peerpath.accounts.models import ApiToken, ExperienceArea, PeerExperience, S
 from peerpath.core.choices import Role
 from peerpath.core.models import Team
 from peerpath.core.tenancy import active_team_ids, organisation_teams
+from peerpath.lib.search import query_terms, search_text
 
 
 def own_experiences(*, actor: StaffMember) -> QuerySet[PeerExperience]:
@@ -83,3 +84,23 @@ def staff_list_for(*, user: Any) -> QuerySet[StaffMember]:
     current = TeamMembership.objects.filter(is_active=True, team__is_active=True).select_related("team")
     return all_staff_of_organisation(user=user).prefetch_related(
         Prefetch("memberships", queryset=current, to_attr="active_memberships"))
+
+
+def staff_search_for(*, user: Any, query: str, role: str = "", limit: int = 10) -> list[StaffMember]:
+    """The staff type-ahead: the reader's organisation's active people whose folded name or user name
+    contains every term of the query, in any order. An organisation has tens to hundreds of staff,
+    so the folding happens in Python (no search column to keep in step)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    people = staff_in_organisation(user=user)
+    if role:
+        people = people.filter(role=role)
+    found = []
+    for person in people.order_by("last_name", "first_name", "pk"):
+        text = search_text(names=[person.first_name, person.last_name, person.username])
+        if all(term in text for term in terms):
+            found.append(person)
+            if len(found) >= limit:
+                break
+    return found

@@ -11,6 +11,7 @@ urlpatterns = [
     path("my-experience/", views.my_experience, name="my_experience"),
     path("my-experience/<int:experience_id>/remove/", views.my_experience_remove, name="my_experience_remove"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/search/", views.staff_search, name="staff_search"),
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:staff_id>/", views.staff_edit, name="staff_edit"),
     path("organisation/", views.organisation_settings, name="organisation_settings"),

@@ -17,11 +17,12 @@ from peerpath.accounts.forms import (
     StaffCreateForm,
     StaffEditForm,
 )
-from peerpath.accounts.policies import MANAGE_ORGANISATION, MANAGE_STAFF, OWN_EXPERIENCE, SIGNED_IN
+from peerpath.accounts.policies import MANAGE_ORGANISATION, MANAGE_STAFF, OWN_EXPERIENCE, SEARCH_STAFF, SIGNED_IN
 from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
 from peerpath.core.tenancy import organisation_teams
+from peerpath.core.widgets import typeahead_field_name
 
 
 @allow(SIGNED_IN)
@@ -147,3 +148,15 @@ def organisation_settings(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Organisation settings saved."))
             return redirect("accounts:organisation_settings")
     return render(request, "accounts/staff_form.html", {"form": form, "title": _("Organisation settings")}, status=400 if form.errors else 200)
+
+
+@allow(SEARCH_STAFF)
+def staff_search(request: AuthedRequest) -> HttpResponse:
+    """The staff type-ahead's answer: radio buttons named after the asking form field."""
+    field = typeahead_field_name(request)
+    query = request.GET.get(f"{field}__search", "")
+    role = request.GET.get("role", "")
+    people = selectors.staff_search_for(user=request.user, query=query, role=role)
+    options = [{"pk": p.pk, "label": str(p), "detail": p.get_role_display()} for p in people]
+    return render(request, "core/widgets/typeahead_options.html",
+                  {"field": field, "options": options, "too_short": len(query.strip()) < 2})

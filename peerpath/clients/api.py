@@ -35,6 +35,11 @@ class ClientOut(Schema):
     language: str
     team_id: int
     team: str
+    phone: str
+    email: str
+    preferred_contact_method: str
+    preferred_contact_times: str
+    text_consent: bool
 
 
 def _client_out(client: Any) -> dict[str, Any]:
@@ -42,7 +47,9 @@ def _client_out(client: Any) -> dict[str, Any]:
         "id": client.pk, "first_name": client.first_name, "last_name": client.last_name,
         "preferred_name": client.preferred_name, "date_of_birth": client.date_of_birth,
         "record_number": client.record_number, "language": client.language, "team_id": client.team_id,
-        "team": client.team.name,
+        "team": client.team.name, "phone": client.phone, "email": client.email,
+        "preferred_contact_method": client.preferred_contact_method,
+        "preferred_contact_times": client.preferred_contact_times, "text_consent": client.text_consent,
     }
 
 

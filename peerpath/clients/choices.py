@@ -38,3 +38,11 @@ REFERRAL_TRANSITIONS: dict[str, set[str]] = {
     ReferralStatus.DECLINED: set(),
     ReferralStatus.CLOSED: set(),
 }
+
+
+class ContactMethod(models.TextChoices):
+    ANY = "", _("No preference")
+    PHONE = "phone", _("Phone call")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+    IN_PERSON = "in_person", _("In person")

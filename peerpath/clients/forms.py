@@ -9,6 +9,7 @@ from peerpath.accounts.models import ExperienceArea, StaffMember
 from peerpath.clients.choices import Modality, PeerGenderPreference, Urgency
 from peerpath.clients.models import Client
 from peerpath.core.models import Team
+from peerpath.core.widgets import TypeaheadSelect
 
 LANGUAGE_CHOICES = [("", _("No preference")), ("en", _("English")), ("es", _("Spanish"))]
 
@@ -19,11 +20,15 @@ class ReferralForm(forms.Form):
     client = forms.ModelChoiceField(
         queryset=Client.objects.none(), required=False, label=_("Existing client"),
         help_text=_("Leave empty to register a new client below."),
+        widget=TypeaheadSelect(search_url="clients:client_search"),
     )
     new_first_name = forms.CharField(required=False, max_length=100, label=_("New client: first name"))
     new_last_name = forms.CharField(required=False, max_length=100, label=_("New client: last name"))
     new_date_of_birth = forms.DateField(required=False, label=_("New client: date of birth"),
                                         widget=forms.DateInput(attrs={"type": "date"}))
+    new_phone = forms.CharField(required=False, max_length=40, label=_("New client: phone"),
+                                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    not_a_duplicate = forms.BooleanField(required=False, label=_("This is a different person: register them anyway"))
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Why could peer support help?"))
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, label=_("Urgency"))

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import ExperienceArea
-from peerpath.clients.choices import Modality, PeerGenderPreference, ReferralStatus, Urgency
+from peerpath.clients.choices import ContactMethod, Modality, PeerGenderPreference, ReferralStatus, Urgency
 from peerpath.core.models import OrganisationScoped, Team
+from peerpath.lib.search import search_text
+
+
+class ClientManager(models.Manager["Client"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Client]:  # type: ignore[override]
+        objs = list(objs)
+        for obj in objs:
+            obj.search_text = obj.build_search_text()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Client(OrganisationScoped):
-    """A person who uses the service and may receive peer support."""
+    """A person who uses the service and may receive peer support.
+
+    ``search_text`` is derived (names, record number, birth date, phone digits, folded by
+    ``lib.search``) and kept in step on every ``save`` and ``bulk_create``; a queryset ``update`` of
+    those fields must call ``refresh_search_text`` (see docs/search.md)."""
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -22,6 +37,14 @@ class Client(OrganisationScoped):
     language = models.CharField(_("preferred language"), max_length=8, default="en")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients", verbose_name=_("team"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_contact_method = models.CharField(_("preferred contact method"), max_length=12, choices=ContactMethod.choices,
+                                                blank=True)
+    preferred_contact_times = models.CharField(_("best times to reach"), max_length=120, blank=True)
+    text_consent = models.BooleanField(_("agreed to receive text messages"), default=False)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = ClientManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -34,6 +57,17 @@ class Client(OrganisationScoped):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def build_search_text(self) -> str:
+        return search_text(names=[self.first_name, self.last_name, self.preferred_name], record_number=self.record_number,
+                           date_of_birth=self.date_of_birth, phones=[self.phone])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Referral(OrganisationScoped):

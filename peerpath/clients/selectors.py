@@ -17,6 +17,7 @@ from peerpath.core.choices import AuditAction, Role
 from peerpath.core.models import Team
 from peerpath.core.resolve import resolve
 from peerpath.core.tenancy import organisation_teams
+from peerpath.lib.search import digits, query_terms, search_text
 
 __all__ = ["visible_clients", "visible_referrals"]  # the visibility table, for other apps
 
@@ -52,13 +53,50 @@ def is_matched_peer(user: Any, client: Client) -> bool:
 def client_list_for(user: Any, *, search: str = "", team_id: int | None = None) -> QuerySet[Client]:
     clients = visible_clients(user).select_related("team")
     if search:
-        clients = clients.filter(
-            Q(first_name__icontains=search) | Q(last_name__icontains=search)
-            | Q(preferred_name__icontains=search) | Q(record_number__iexact=search)
-        )
+        clients = matching_search(clients, search)
     if team_id:
         clients = clients.filter(team_id=team_id)
     return clients.order_by("last_name", "first_name", "pk")
+
+
+def matching_search(clients: QuerySet[Client], query: str) -> QuerySet[Client]:
+    """Every term of the query appears in the folded search text ("smith olga" finds Olga Smith,
+    "zoe" finds Zoë, "0134" finds 555-0134, "12/04/1985" the birth date); no terms, no rows."""
+    terms = query_terms(query)
+    if not terms:
+        return clients.none()
+    for term in terms:
+        clients = clients.filter(search_text__contains=term)
+    return clients
+
+
+def client_search_for(user: Any, query: str, *, limit: int = 10) -> list[Client]:
+    """The type-ahead's results: scoped like the client list and audited as a search."""
+    rows = client_list_for(user, search=query)[:limit] if query_terms(query) else []
+    return clients_shown(user, rows, search=True)
+
+
+def likely_duplicates(user: Any, *, first_name: str, last_name: str, date_of_birth: Any = None, phone: str = "",
+                      limit: int = 5) -> list[Client]:
+    """Clients the reader may see who look like the person about to be registered: the same folded
+    name and birth date, or the same phone digits. Audited (it shows client names)."""
+    name = search_text(names=[first_name, last_name]).strip()
+    if not name:
+        return []
+    conditions = []
+    if date_of_birth:
+        same_name = visible_clients(user).filter(date_of_birth=date_of_birth)
+        for term in name.split():
+            same_name = same_name.filter(search_text__contains=f" {term} ")
+        conditions.append(Q(pk__in=same_name.values("pk")))
+    phone_digits = digits(phone)
+    if len(phone_digits) >= 7:
+        conditions.append(Q(search_text__contains=f" {phone_digits} "))
+    if not conditions:
+        return []
+    condition = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+    rows = visible_clients(user).filter(condition).select_related("team").order_by("last_name", "first_name", "pk")[:limit]
+    return clients_shown(user, rows, search=True)
 
 
 def clients_shown(user: Any, clients: Any, *, search: bool = False) -> list[Client]:

@@ -5,6 +5,7 @@ from peerpath.clients import views
 app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="client_list"),
+    path("search/", views.client_search, name="client_search"),
     path("<int:client_id>/", views.client_detail, name="client_detail"),
     path("referrals/", views.referral_inbox, name="referral_inbox"),
     path("referrals/new/", views.referral_create, name="referral_create"),

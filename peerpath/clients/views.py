@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from peerpath.clients import selectors, services
 from peerpath.clients.choices import ReferralStatus
 from peerpath.clients.forms import AssignForm, ClientSearchForm, ReasonForm, ReferralForm
 from peerpath.clients.matching import suggest_peers
+from peerpath.clients.models import Client
 from peerpath.clients.policies import (
     ASSIGN_REFERRAL,
     CLOSE_REFERRAL,
@@ -27,6 +29,7 @@ from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import form_error
+from peerpath.core.widgets import typeahead_field_name
 
 
 @allow(READ_CLIENTS)
@@ -38,6 +41,23 @@ def client_list(request: AuthedRequest) -> HttpResponse:
     page.object_list = selectors.clients_shown(request.user, page.object_list, search=bool(search))
     template = "clients/_client_rows.html" if request.htmx else "clients/client_list.html"
     return render(request, template, {"form": form, "page": page, "can_refer": REFER.allows(request.user)})
+
+
+@allow(READ_CLIENTS)
+def client_search(request: AuthedRequest) -> HttpResponse:
+    """The client type-ahead's answer: up to ten matching clients the reader may see (audited),
+    each with birth date and record number so two people with one name can be told apart."""
+    field = typeahead_field_name(request)
+    query = request.GET.get(f"{field}__search", request.GET.get("q", ""))
+    clients = selectors.client_search_for(request.user, query)
+    options = [{"pk": c.pk, "label": c.display_name, "detail": client_detail_line(c)} for c in clients]
+    return render(request, "core/widgets/typeahead_options.html",
+                  {"field": field, "options": options, "too_short": len(query.strip()) < 2})
+
+
+def client_detail_line(client: Client) -> str:
+    born = date_format(client.date_of_birth, "SHORT_DATE_FORMAT") if client.date_of_birth else "—"
+    return _("born %(born)s · record %(record)s") % {"born": born, "record": client.record_number or "—"}
 
 
 @allow(READ_CLIENTS)
@@ -77,6 +97,15 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
     choices = selectors.client_list_for(user)
     form = ReferralForm(request.POST or None, clients=choices, teams=teams,
                         initial={"client": request.GET.get("client")})
+    duplicates: list[Client] = []
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["client"] \
+            and not form.cleaned_data["not_a_duplicate"]:
+        data = form.cleaned_data
+        duplicates = selectors.likely_duplicates(user, first_name=data["new_first_name"], last_name=data["new_last_name"],
+                                                 date_of_birth=data["new_date_of_birth"], phone=data["new_phone"])
+        if duplicates:
+            form.add_error("not_a_duplicate", _("This person may already be registered: choose them below, or tick "
+                                                "this box if they are someone else."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -84,6 +113,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
                 client = data["client"] or services.client_create(
                     actor=user, team=data["team"], first_name=data["new_first_name"], last_name=data["new_last_name"],
                     date_of_birth=data["new_date_of_birth"], language=data["preferred_language"] or "en",
+                    phone=data["new_phone"],
                 )
                 referral = services.referral_create(
                     actor=user, client=client, team=data["team"], reason=data["reason"], urgency=data["urgency"],
@@ -96,7 +126,9 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Referral sent to the peer support team."))
             return redirect("clients:referral_detail", referral_id=referral.pk)
     selectors.client_choices_shown(user, choices, purpose="clients.referral_form")
-    return render(request, "clients/referral_form.html", {"form": form}, status=400 if form.errors else 200)
+    duplicate_rows = [{"client": c, "detail": client_detail_line(c)} for c in duplicates]
+    return render(request, "clients/referral_form.html", {"form": form, "duplicates": duplicate_rows},
+                  status=400 if form.errors else 200)
 
 
 @allow(READ_REFERRALS)

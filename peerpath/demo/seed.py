@@ -224,6 +224,16 @@ def _seed_clients(org: Organisation, team_list: list[Team], count: int, rng: Any
             record_number=f"{org.slug[:2].upper()}{100000 + i}", language="es" if rng.random() < 0.18 else "en",
             phone=f"555-01{rng.randint(10, 99)}",
         ))
+    if rows and org.slug == DEMO_ORG_SLUG:
+        # Issue 13: the search story ("smith olga" finds Olga Smith) and contact details with and without text consent.
+        olga = rows[0]
+        olga.first_name, olga.last_name, olga.preferred_contact_method = "Olga", "Smith", "text"
+        olga.text_consent, olga.preferred_contact_times = True, "Weekday mornings"
+        for row in rows[1::3]:
+            row.text_consent = True
+            row.preferred_contact_method = "text"
+        for row in rows[2::5]:
+            row.preferred_contact_method, row.preferred_contact_times = "phone", "After 5 pm"
     return Client.objects.bulk_create(rows)
 
 

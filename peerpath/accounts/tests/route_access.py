@@ -31,6 +31,7 @@ ROUTES = [
 
 ROUTES += [
     Route("accounts:staff_list", allowed={"admin"}),
+    Route("accounts:staff_search", allowed={"peer", "supervisor", "clinician", "leader", "admin"}),
     Route("accounts:staff_create", allowed={"admin"}),
     Route("accounts:staff_edit", allowed={"admin"}, kwargs=lambda w: {"staff_id": w.a.users["peer"].pk}),
     Route("accounts:organisation_settings", allowed={"admin"}),

@@ -16,6 +16,7 @@ def _accepted_referral(w):
 
 ROUTES = [
     Route("clients:client_list", allowed=READERS),
+    Route("clients:client_search", allowed=READERS),
     Route("clients:client_detail", allowed=READERS, kwargs=lambda w: {"client_id": w.a.client.pk}),
     Route("clients:referral_inbox", allowed=READERS),
     Route("clients:referral_create", allowed=REFERRERS),

@@ -6,17 +6,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerpath.core.access import AuthedRequest, allow, public
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
+from peerpath.lib.phone import dial
 from peerpath.measures.administrations import forms as administrations_forms
 from peerpath.measures.administrations import selectors as administrations_selectors
 from peerpath.measures.administrations.views import ADMINISTER, _error
 from peerpath.measures.choices import Language
 from peerpath.measures.instruments import selectors as instruments_selectors
 from peerpath.measures.links import forms, services
+from peerpath.measures.links.qr import qr_svg
 
 
 @require_POST
@@ -33,7 +36,15 @@ def link_create(request: AuthedRequest, pk: int) -> HttpResponse:
         _error(request, exc)
         return redirect("measures:administration_detail", pk=pk)
     url = request.build_absolute_uri(reverse("measures:survey", kwargs={"token": token}))
-    response = render(request, "measures/link_created.html", {"administration": administration, "link": link, "url": url})
+    client = administration.client
+    context = {
+        "administration": administration, "link": link, "url": url, "qr": qr_svg(url),
+        # Sent from the peer's own phone or mail app to the client's recorded contact; texts only with consent.
+        "sms_to": dial(client.phone) if client.phone and client.text_consent else "",
+        "email_to": client.email,
+        "message": _("Your peer support worker asked you to answer a few questions: %(url)s") % {"url": url},
+    }
+    response = render(request, "measures/link_created.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

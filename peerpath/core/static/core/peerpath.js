@@ -83,3 +83,18 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) { ready(event.target); });
 })();
+
+// One-tap copy: <button data-copy="#input-id" data-copied="Copied">. Falls back to selecting the text.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button[data-copy]");
+  if (!button) return;
+  var field = document.querySelector(button.getAttribute("data-copy"));
+  if (!field) return;
+  var done = function () { button.textContent = button.getAttribute("data-copied") || button.textContent; };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+  } else {
+    field.select();
+    try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
+  }
+});
