@@ -250,6 +250,10 @@
       return;
     }
     if (!form.matches("form[data-draft]")) return;
+    // Tapping "Save" blurs the last field, whose "change" schedules a draft write; once submitted, the
+    // form is in the outbox or on the server, so that late write must not bring the draft back.
+    clearTimeout(form._ppDraftTimer);
+    form._ppSubmitted = true;
     var item = itemFor(form, event.submitter);
     if (navigator.onLine) {
       if (!item.htmx) write(sessionStorage, SUBMITTED, item);
@@ -273,8 +277,12 @@
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       idempotencyKey(form);
       restoreDraft(form);
-      var timer = null;
-      var later = function () { clearTimeout(timer); timer = setTimeout(function () { saveDraft(form); }, 250); };
+      var later = function (event) {
+        if (event.type === "input") form._ppSubmitted = false; // typing again after a submit starts a new draft
+        if (form._ppSubmitted) return;
+        clearTimeout(form._ppDraftTimer);
+        form._ppDraftTimer = setTimeout(function () { if (!form._ppSubmitted) saveDraft(form); }, 250);
+      };
       form.addEventListener("input", later);
       form.addEventListener("change", later);
     });
