@@ -93,6 +93,22 @@ def test_a_draft_survives_a_reload_and_sign_out_clears_it(live_server, browser):
     context.close()
 
 
+def test_another_person_signing_in_on_the_same_phone_never_sees_the_earlier_drafts(live_server, browser):
+    world = build_org_world("s")
+    peer, client = world.users["peer"], world.client
+    context, page = _phone(browser)
+    sign_in(page, live_server, peer.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/care/encounters/new/?client={client.pk}")
+    page.fill("#id_note", "Left behind when the session ran out")
+    expect(page.locator(".draft-note")).to_contain_text("Draft kept on this phone only")
+    context.clear_cookies()  # the peer's session ends without signing out (expired, or the phone was handed on)
+    sign_in(page, live_server, world.users["supervisor"].username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/care/")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pp:draft:') || k === 'pp:outbox')") == []
+    assert "Left behind" not in page.evaluate("JSON.stringify(localStorage)")
+    context.close()
+
+
 def test_peerpath_installs_to_the_home_screen(live_server, browser):
     world = build_org_world("i")
     context, page = _phone(browser)

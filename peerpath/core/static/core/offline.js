@@ -6,11 +6,12 @@
      connection returns, carrying the same idempotency key (hidden field "idempotency_key" and the
      "Idempotency-Key" header), so the server can recognise a resend.
    * The banner #offline-status says what is on this phone only and what reached the server.
-   * Signing out deletes drafts and the outbox from the device (after a warning if unsent work).
+   * Signing out deletes drafts and the outbox from the device (after a warning if unsent work); so does
+     a different person signing in on the same device (data-device-owner on <body>).
    Texts come translated from data-* attributes of #offline-status (no strings in code). */
 (function () {
   "use strict";
-  var DRAFT = "pp:draft:", OUTBOX = "pp:outbox", SENT = "pp:sent", SUBMITTED = "pp:submitted";
+  var DRAFT = "pp:draft:", OUTBOX = "pp:outbox", SENT = "pp:sent", SUBMITTED = "pp:submitted", OWNER = "pp:owner";
   var SKIP = { csrfmiddlewaretoken: 1, idempotency_key: 1 };
   var flushing = false;
   var recentSent = []; // what reached the server, shown on this page and the next one
@@ -270,7 +271,20 @@
   }
 
   document.addEventListener("submit", onSubmit, true);
+  function forgetOtherPeople() {
+    // Drafts and the outbox belong to the person who typed them: a different person signed in on this
+    // device (the earlier session expired rather than signing out) never sees them; they are deleted.
+    var owner = document.body.dataset.deviceOwner;
+    if (!owner) return;
+    if (localStorage.getItem(OWNER) !== owner) {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf("pp:") === 0) localStorage.removeItem(k); });
+      Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf("pp:") === 0) sessionStorage.removeItem(k); });
+    }
+    try { localStorage.setItem(OWNER, owner); } catch (e) { /* storage disabled: no drafts either */ }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    forgetOtherPeople();
     recentSent = read(sessionStorage, SENT, []);
     sessionStorage.removeItem(SENT);
     settleLastSubmission();
