@@ -50,6 +50,8 @@ def test_an_encounter_typed_offline_is_sent_once_when_the_connection_returns(liv
     page.click("text=Save encounter")  # an impatient second tap while offline
     assert page.evaluate("JSON.parse(localStorage.getItem('pp:outbox')).length") == 1
     assert Encounter.objects.count() == before and posts == []
+    page.wait_for_timeout(600)  # longer than the draft's typing pause: no late draft write after the queueing
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pp:draft:'))") == []  # only in the outbox
 
     context.set_offline(False)
     expect(page.locator("#offline-status")).to_contain_text("Reached the server", timeout=15_000)
@@ -61,8 +63,9 @@ def test_an_encounter_typed_offline_is_sent_once_when_the_connection_returns(liv
     saved = Encounter.objects.latest("pk")
     assert saved.note == NOTE and saved.modality == "phone"
     assert list(saved.clients.all()) == [client]
-    # Known defect (issue 14, left open): since server-side idempotency keys were merged, the device draft
-    # of the sent encounter comes back on reload; the encounter itself is stored once, as asserted above.
+    # The sent encounter's device draft is gone: the form opens empty, nothing of it left on the phone.
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pp:draft:'))") == []
+    assert page.input_value("#id_note") == ""
     context.close()
 
 
@@ -87,6 +90,22 @@ def test_a_draft_survives_a_reload_and_sign_out_clears_it(live_server, browser):
     page.click("text=Sign out")
     page.wait_for_url("**/accounts/login/**")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pp:')).length") == 0
+    context.close()
+
+
+def test_another_person_signing_in_on_the_same_phone_never_sees_the_earlier_drafts(live_server, browser):
+    world = build_org_world("s")
+    peer, client = world.users["peer"], world.client
+    context, page = _phone(browser)
+    sign_in(page, live_server, peer.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/care/encounters/new/?client={client.pk}")
+    page.fill("#id_note", "Left behind when the session ran out")
+    expect(page.locator(".draft-note")).to_contain_text("Draft kept on this phone only")
+    context.clear_cookies()  # the peer's session ends without signing out (expired, or the phone was handed on)
+    sign_in(page, live_server, world.users["supervisor"].username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/care/")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pp:draft:') || k === 'pp:outbox')") == []
+    assert "Left behind" not in page.evaluate("JSON.stringify(localStorage)")
     context.close()
 
 

@@ -223,7 +223,23 @@ def goal_step_add(*, actor: StaffMember, goal: Goal, description: str, due_on: d
     with transaction.atomic():
         step = GoalStep.objects.create(goal=goal, description=description[:300], due_on=due_on)
         audit_record(actor=actor, action=AuditAction.CREATE, target=step, client=goal.plan.client)
+        _progress_from_steps(actor=actor, goal=goal)
     return step
+
+
+def _progress_from_steps(*, actor: StaffMember, goal: Goal) -> None:
+    """A goal with steps shows the share of its steps done (its only step done is 100%, not 0%); inside the
+    caller's transaction. A goal without steps keeps the progress set by hand."""
+    steps = list(goal.steps.values_list("done_on", flat=True))
+    if not steps:
+        return
+    progress = round(100 * sum(1 for done_on in steps if done_on) / len(steps))
+    if progress == goal.progress:
+        return
+    goal.progress = progress
+    goal.save(update_fields=["progress", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, target=goal, client=goal.plan.client,
+                 detail={"progress": progress, "from_steps": True})
 
 
 def goal_step_mark_done(*, actor: StaffMember, step: GoalStep, done: bool = True) -> GoalStep:
@@ -232,6 +248,7 @@ def goal_step_mark_done(*, actor: StaffMember, step: GoalStep, done: bool = True
         step.done_on = timezone.localdate() if done else None
         step.save(update_fields=["done_on", "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, target=step, client=step.goal.plan.client, detail={"done": done})
+        _progress_from_steps(actor=actor, goal=step.goal)
     return step
 
 

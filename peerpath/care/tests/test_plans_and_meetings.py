@@ -98,3 +98,33 @@ def test_meeting_attendance_only_lists_team_members(world):
     assert TeamMeeting.objects.count() == before
 
 
+
+
+def test_progress_follows_the_steps_done(world, login):
+    goal = world.a.goal
+    only = GoalStepFactory(goal=goal, description="Phone the housing office")
+    http = login(world.a.users["peer"])
+    http.post(f"/care/steps/{only.pk}/done/", {"done": "1"})
+    goal.refresh_from_db()
+    assert goal.progress == 100  # its only step is done (it stayed at 0% before)
+    assert "100%" in http.get(f"/care/clients/{world.a.client.pk}/plan/").content.decode()
+
+    second = services.goal_step_add(actor=world.a.users["peer"], goal=goal, description="Fill in the form", due_on=None)
+    goal.refresh_from_db()
+    assert goal.progress == 50  # one of two steps done
+    services.goal_step_mark_done(actor=world.a.users["peer"], step=second)
+    services.goal_step_mark_done(actor=world.a.users["peer"], step=only, done=False)
+    goal.refresh_from_db()
+    assert goal.progress == 50
+    services.goal_step_mark_done(actor=world.a.users["peer"], step=second, done=False)
+    goal.refresh_from_db()
+    assert goal.progress == 0
+
+
+def test_a_refused_step_change_leaves_progress_alone(world):
+    step = GoalStepFactory(goal=world.a.goal, description="Visit the library")
+    with pytest.raises(NotAllowed):
+        services.goal_step_mark_done(actor=world.a.users["evaluator"], step=step)
+    world.a.goal.refresh_from_db()
+    step.refresh_from_db()
+    assert (world.a.goal.progress, step.done_on) == (0, None)

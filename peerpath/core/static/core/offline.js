@@ -6,11 +6,12 @@
      connection returns, carrying the same idempotency key (hidden field "idempotency_key" and the
      "Idempotency-Key" header), so the server can recognise a resend.
    * The banner #offline-status says what is on this phone only and what reached the server.
-   * Signing out deletes drafts and the outbox from the device (after a warning if unsent work).
+   * Signing out deletes drafts and the outbox from the device (after a warning if unsent work); so does
+     a different person signing in on the same device (data-device-owner on <body>).
    Texts come translated from data-* attributes of #offline-status (no strings in code). */
 (function () {
   "use strict";
-  var DRAFT = "pp:draft:", OUTBOX = "pp:outbox", SENT = "pp:sent", SUBMITTED = "pp:submitted";
+  var DRAFT = "pp:draft:", OUTBOX = "pp:outbox", SENT = "pp:sent", SUBMITTED = "pp:submitted", OWNER = "pp:owner";
   var SKIP = { csrfmiddlewaretoken: 1, idempotency_key: 1 };
   var flushing = false;
   var recentSent = []; // what reached the server, shown on this page and the next one
@@ -250,6 +251,10 @@
       return;
     }
     if (!form.matches("form[data-draft]")) return;
+    // Tapping "Save" blurs the last field, whose "change" schedules a draft write; once submitted, the
+    // form is in the outbox or on the server, so that late write must not bring the draft back.
+    clearTimeout(form._ppDraftTimer);
+    form._ppSubmitted = true;
     var item = itemFor(form, event.submitter);
     if (navigator.onLine) {
       if (!item.htmx) write(sessionStorage, SUBMITTED, item);
@@ -266,15 +271,32 @@
   }
 
   document.addEventListener("submit", onSubmit, true);
+  function forgetOtherPeople() {
+    // Drafts and the outbox belong to the person who typed them: a different person signed in on this
+    // device (the earlier session expired rather than signing out) never sees them; they are deleted.
+    var owner = document.body.dataset.deviceOwner;
+    if (!owner) return;
+    if (localStorage.getItem(OWNER) !== owner) {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf("pp:") === 0) localStorage.removeItem(k); });
+      Object.keys(sessionStorage).forEach(function (k) { if (k.indexOf("pp:") === 0) sessionStorage.removeItem(k); });
+    }
+    try { localStorage.setItem(OWNER, owner); } catch (e) { /* storage disabled: no drafts either */ }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    forgetOtherPeople();
     recentSent = read(sessionStorage, SENT, []);
     sessionStorage.removeItem(SENT);
     settleLastSubmission();
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       idempotencyKey(form);
       restoreDraft(form);
-      var timer = null;
-      var later = function () { clearTimeout(timer); timer = setTimeout(function () { saveDraft(form); }, 250); };
+      var later = function (event) {
+        if (event.type === "input") form._ppSubmitted = false; // typing again after a submit starts a new draft
+        if (form._ppSubmitted) return;
+        clearTimeout(form._ppDraftTimer);
+        form._ppDraftTimer = setTimeout(function () { if (!form._ppSubmitted) saveDraft(form); }, 250);
+      };
       form.addEventListener("input", later);
       form.addEventListener("change", later);
     });
