@@ -33,6 +33,9 @@ class Encounter(OrganisationScoped):
         indexes = [
             models.Index(fields=["peer", "-started_at"], name="encounter_peer_time_idx"),
             models.Index(fields=["organisation", "started_at"], name="encounter_org_time_idx"),
+            # The evaluation's peer minutes leave out deactivated encounters: this finds the few of them
+            # without scanning the organisation's millions of active ones (issue 11).
+            models.Index(fields=["organisation"], condition=models.Q(is_active=False), name="encounter_inactive_idx"),
         ]
 
     def __str__(self) -> str:

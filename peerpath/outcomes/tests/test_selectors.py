@@ -173,3 +173,20 @@ def test_prepost_pairs_first_intake_with_latest_later_score(world):
         (code[a.pk], "phq9"): ("peer", 18.0, 7.0),
         (code[c.pk], "gad7"): ("comparison", 9.0, 2.0),
     }
+
+
+def test_peer_minutes_leave_out_deactivated_encounters():
+    """Issue 11 point 4: the anti-join became a NOT IN list of the few deactivated encounters; their
+    minutes still do not count, and clients with only active encounters keep theirs."""
+    from peerpath.care.tests.factories import EncounterFactory
+    from peerpath.testing.fixtures import build_org_world
+
+    org = build_org_world("t")
+    first, second = build_cohorts(org, n_peer=2, n_comparison=0)["peer"]
+    EncounterFactory(peer=org.users["peer"], clients=[first], duration_minutes=45)
+    gone = EncounterFactory(peer=org.users["peer"], clients=[first], duration_minutes=30)
+    EncounterFactory(peer=org.users["peer"], clients=[second], duration_minutes=20)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    minutes = selectors._peer_minutes(org.organisation.pk)
+    assert minutes.loc[[first.pk, second.pk]].to_dict() == {first.pk: 45.0, second.pk: 20.0}
