@@ -36,7 +36,9 @@ SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "hei
 # Not pages: files, feeds and machine endpoints a person never reads in the browser.
 NOT_PAGES = {"core:favicon", "core:service_worker", "core:manifest", "core:healthz", "core:healthz_session",
              "core:notification_stream",  # a never-ending event stream
-             "platform_admin_login"}  # a hand-over to the sign-in page, never a page itself
+             "platform_admin_login",  # a hand-over to the sign-in page, never a page itself
+             # type-ahead results: an HTML fragment swapped into a picker, never opened as a page
+             "clients:client_search", "accounts:staff_search"}
 # PEERPATH_SWEEP_ONLY="app:route,app:other" narrows the sweep while fixing a page (never in CI).
 ONLY = {name for name in os.environ.get("PEERPATH_SWEEP_ONLY", "").split(",") if name}
 PAGE_ROUTES = [name for name in DISCOVERED  # an undeclared route fails the access matrix itself

@@ -40,7 +40,10 @@ class PeerHome:
 # once and sorted into the lists in Python instead of re-running the caseload query per list
 # (issue 11: 9 statements, five of them the same caseload subquery).
 _MATCH_FIELDS = ("id", "client_id", "started_on", "last_contact_at", "next_contact_on",
-                 "client__id", "client__first_name", "client__last_name", "client__preferred_name")
+                 "client__id", "client__first_name", "client__last_name", "client__preferred_name",
+                 # how to reach the client, shown beside each name on Today
+                 "client__phone", "client__email", "client__preferred_contact_method",
+                 "client__preferred_contact_times", "client__text_consent")
 HOME_LIST_LIMIT = 50
 
 

@@ -17,6 +17,9 @@ OWN_ACCOUNT = "the reader's own account, language, tokens and lived experience; 
 INSTRUMENTS = "measure instruments and schedules as definitions, never a client's answers"
 AGGREGATES = "aggregates with small cells suppressed (evaluation, rates), never a client row"
 MEETINGS = "team meetings: staff attendance and topics, no client field"
+TYPEAHEAD = ("type-ahead: shows nothing until a query is typed; the results it then shows are audited as a "
+             "search (clients/tests/test_search.py)")
+REFERRAL_FORM = "the referral form: its client picker is the type-ahead (clients:client_search); the form lists no client"
 IMPORT_FORM = "the import form and its report of rows (row numbers and reasons, not names)"
 
 NO_CLIENT_DATA: dict[str, str] = {
@@ -28,6 +31,9 @@ NO_CLIENT_DATA: dict[str, str] = {
     "accounts:staff_create": OWN_ACCOUNT,
     "accounts:staff_edit": OWN_ACCOUNT,
     "accounts:staff_list": OWN_ACCOUNT,
+    "accounts:staff_search": OWN_ACCOUNT,
+    "clients:client_search": TYPEAHEAD,
+    "clients:referral_create": REFERRAL_FORM,
     "accounts:token_create": WRITE,
     "accounts:token_revoke": WRITE,
     "api:api-root": PUBLIC,
