@@ -251,13 +251,15 @@ class ConsultationOut(Schema):
     id: int
     peer_id: int
     asked_by_id: int
-    client_id: int | None
+    client_id: int | None = Field(description="the client it was about, when you may see that client")
+    about_a_client: bool = Field(description="whether it was about a client (true even when the client is not yours to see)")
     held_at: datetime
     topic: str
 
 
-def _consultation_out(c: Any) -> dict[str, Any]:
-    return {"id": c.pk, "peer_id": c.peer_id, "asked_by_id": c.asked_by_id, "client_id": c.client_id,
+def _consultation_out(c: Any, seen: set[int]) -> dict[str, Any]:
+    return {"id": c.pk, "peer_id": c.peer_id, "asked_by_id": c.asked_by_id,
+            "client_id": c.client_id if c.client_id in seen else None, "about_a_client": c.client_id is not None,
             "held_at": c.held_at, "topic": c.topic}
 
 
@@ -271,7 +273,8 @@ def consultation_list(request: HttpRequest, limit: Limit = 50) -> list[dict[str,
     """Consultations you asked for or gave, newest first (supervisors, leaders and admins: the organisation's)."""
     user = request.auth  # type: ignore[attr-defined]
     require(user, CONSULT)
-    return [_consultation_out(c) for c in selectors.consultations_shown(user, selectors.consultations_for(user)[:limit])]
+    rows, seen = selectors.consultations_shown(user, selectors.consultations_for(user)[:limit])
+    return [_consultation_out(c, seen) for c in rows]
 
 
 @router.post("/consultations", response={201: ConsultationOut, **ERRORS})
@@ -298,4 +301,4 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
             raise ServiceError(services.no_client_message(), field="client_id", code="not_found")
     consultation = call_service(payload, services.consultation_record, actor=user, peer=peer, held_at=payload.held_at,
                                 topic=payload.topic, asked_by=asked_by, client=client)
-    return Status(201, _consultation_out(consultation))
+    return Status(201, _consultation_out(consultation, {client.pk} if client else set()))

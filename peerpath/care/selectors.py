@@ -132,11 +132,14 @@ def caseload_clients(peer: Any) -> QuerySet[Client]:
     return Client.objects.filter(pk__in=caseload_for(peer).values("client_id")).order_by("last_name", "first_name")
 
 
-def consultations_shown(user: Any, rows: Any) -> list[PeerConsultation]:
-    """A page of consultations about to be shown (page and API): the clients they are about, audited."""
+def consultations_shown(user: Any, rows: Any) -> tuple[list[PeerConsultation], set[int]]:
+    """A page of consultations about to be shown (page and API), with the ids of the clients the reader may
+    see. A consultation about a client outside the reader's scope says only that it was about a client: the
+    page and the API both drop the client's id (minimum necessary), and only the clients shown are audited."""
     rows = list(rows)
-    audit_shown(actor=user, target_type="care.consultation_list", client_ids=[c.client_id for c in rows])
-    return rows
+    seen = visible_client_ids(user, {c.client_id for c in rows if c.client_id})
+    audit_shown(actor=user, target_type="care.consultation_list", client_ids=sorted(seen))
+    return rows, seen
 
 
 def caseload_clients_get(peer: Any, client_ids: list[int]) -> list[Client]:

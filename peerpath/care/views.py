@@ -219,9 +219,8 @@ def consultation_list(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Consultation recorded."))
             return redirect("care:consultation_list")
     page = Paginator(selectors.consultations_for(user), 30).get_page(request.GET.get("page"))
-    rows = selectors.consultations_shown(user, page)
     # The client's name only for those who may see the client; the rest see that it was about someone.
-    seen = selectors.visible_client_ids(user, {c.client_id for c in rows if c.client_id})
+    rows, seen = selectors.consultations_shown(user, page)
     return render(request, "care/consultations.html",
                   {"form": form, "page": page, "rows": rows, "client": client, "visible_client_ids": seen},
                   status=400 if form.errors else 200)

@@ -205,3 +205,8 @@ NO_CLIENT_DATA: dict[str, str] = {
     "workforce:surveys": WORKFORCE,
     "workforce:training": WORKFORCE,
 }
+
+
+# Routes that may show a client outside the reader's caseload/teams (``visible_clients``), and why. The audit
+# sweep checks every other route shows only clients the reader may see.
+SHOWN_BEYOND_CASELOAD: dict[str, str] = {}

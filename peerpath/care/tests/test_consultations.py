@@ -387,3 +387,19 @@ def test_the_core_demo_has_a_handful_of_recent_consultations_that_their_clinicia
     assert sum(1 for r in rows if r.asked_by_id == demo_clinician.pk) >= 3
     page = login(demo_clinician).get(reverse(URL))
     assert page.status_code == 200 and len(page.context["rows"]) >= 3
+
+
+def test_the_api_gives_the_client_only_to_those_who_may_see_them_and_audits_only_those(world, api_client):
+    """The page says "about a client" to a reader outside the client's scope; the API must not hand over the id."""
+    from peerpath.core.models import AuditEventSubject
+
+    a = world.a
+    row = PeerConsultationFactory(peer=a.users["peer"], asked_by=a.users["leader"], client=a.unmatched_client,
+                                  topic="Moving wards")
+    supervisor = [c for c in api_client(a.users["supervisor"]).get(reverse("api:consultation_list")).json()
+                  if c["id"] == row.pk]
+    assert [(c["topic"], c["client_id"], c["about_a_client"]) for c in supervisor] == [("Moving wards", None, True)]
+    assert not AuditEventSubject.objects.filter(event__actor=a.users["supervisor"],
+                                                client_id=a.unmatched_client.pk).exists()
+    admin = [c for c in api_client(a.users["admin"]).get(reverse("api:consultation_list")).json() if c["id"] == row.pk]
+    assert [(c["client_id"], c["about_a_client"]) for c in admin] == [(a.unmatched_client.pk, True)]

@@ -23,12 +23,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from peerpath.care.tests.factories import PeerConsultationFactory
+from peerpath.clients.policies import visible_clients
 from peerpath.core.models import AuditEvent, AuditEventSubject
 from peerpath.core.notifications import notify
 from peerpath.core.tests.test_access_matrix import DECLARED, DISCOVERED, _http_for
 from peerpath.measures.tests.factories import administration, completed
 from peerpath.outcomes.tests.factories import ServiceEventFactory
-from peerpath.testing.client_data import NO_CLIENT_DATA
+from peerpath.testing.client_data import NO_CLIENT_DATA, SHOWN_BEYOND_CASELOAD
 
 CLIENT_KEYS = ("client_id", "client")
 
@@ -82,6 +83,9 @@ def client_world(world):
     a = world.a
     PeerConsultationFactory(peer=a.users["peer"], asked_by=a.users["clinician"], organisation=a.organisation,
                             client=a.client)
+    # About a client outside the first team's scope: its readers there see "about a client", never the id.
+    PeerConsultationFactory(peer=a.users["peer"], asked_by=a.users["leader"], organisation=a.organisation,
+                            client=a.unmatched_client)
     administration(a, client=a.client)
     completed(a, client=a.client)
     ServiceEventFactory(client=a.client, recorded_by=a.users["clinician"])
@@ -90,6 +94,14 @@ def client_world(world):
         notify(recipient=a.users[role], kind="referral.assigned_to_peer", organisation_id=a.organisation.pk,
                params={"client": a.client.display_name}, client=a.client)
     return world
+
+
+def _may_see(user, clients: dict[int, str], name: str) -> set[int]:
+    """The clients a reader may be shown: their visible clients (a referral's client also to whoever may
+    handle the referral, on the routes listed in ``SHOWN_BEYOND_CASELOAD`` with the reason)."""
+    if user is None or name in SHOWN_BEYOND_CASELOAD:
+        return set(clients)
+    return set(visible_clients(user).filter(pk__in=list(clients)).values_list("pk", flat=True))
 
 
 def _sweep(world) -> tuple[dict[str, list[str]], dict[str, set[int]]]:
@@ -135,6 +147,9 @@ def _sweep_route(name: str, world, clients: dict[int, str], problems: dict[str, 
         missing = sorted(shown - audited)
         if missing:
             problems.setdefault(name, []).append(f"{role}: shows clients {missing} without an audit event")
+        beyond = sorted(shown - _may_see(user, clients, name))
+        if beyond:
+            problems.setdefault(name, []).append(f"{role}: shows clients {beyond} outside the reader's scope")
     shown_by_route[name] = shown_here
     if name in NO_CLIENT_DATA and shown_here:
         problems.setdefault(name, []).append(f"misclassified: listed in NO_CLIENT_DATA but shows {sorted(shown_here)}")
