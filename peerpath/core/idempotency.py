@@ -1,4 +1,5 @@
-"""A repeated submission is carried out once: idempotency keys for every POST, page or API.
+"""A repeated submission is carried out once: idempotency keys for every write (POST, PUT, PATCH, DELETE),
+page or API.
 
 A form renders a hidden ``idempotency_key`` (``{% idempotency_field %}``, one new key per render); an API
 client sends an ``Idempotency-Key`` header; the offline queue resends with the same key. The middleware
@@ -38,6 +39,7 @@ FIELD = "idempotency_key"
 TTL = timedelta(hours=24)
 WAIT_SECONDS = 10.0  # how long a repeat waits for the first request's answer
 MAX_STORED_BODY = 512 * 1024
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _VALID_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
@@ -140,13 +142,14 @@ def _store(row: IdempotencyKey, response: HttpResponse) -> None:
 
 
 class IdempotencyMiddleware:
-    """Carries out a POST with an idempotency key once per person (see the module docstring)."""
+    """Carries out a write with an idempotency key once per person (see the module docstring). PUT and DELETE
+    are idempotent in effect already, but a repeat would still be a second audited change: it is replayed too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
+        if request.method not in WRITE_METHODS:
             return self.get_response(request)
         key = _key_of(request)
         if key is None:
