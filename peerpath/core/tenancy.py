@@ -38,9 +38,23 @@ def forget_active_teams(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def organisation_teams(organisation_id: int) -> QuerySet[Team]:
-    """The organisation's active teams."""
-    return Team.objects.filter(organisation_id=organisation_id, is_active=True)
+def organisation_teams(organisation_id: int, *, include_inactive: bool = False) -> QuerySet[Team]:
+    """The organisation's active teams (with ``include_inactive``, also the closed ones, whose history a report
+    may still be filtered by)."""
+    teams = Team.objects.filter(organisation_id=organisation_id)
+    return teams if include_inactive else teams.filter(is_active=True)
+
+
+def team_for(user: Any, team_id: Any, *, include_inactive: bool = False) -> Team | None:
+    """A team of the user's organisation by id from a URL or payload; None when it is missing, another
+    organisation's, not a valid id (or closed, unless ``include_inactive``) — all alike."""
+    from peerpath.core.resolve import parse_id
+
+    number = parse_id(team_id)
+    if number is None:
+        return None
+    teams = organisation_teams(getattr(user, "organisation_id", None) or 0, include_inactive=include_inactive)
+    return teams.filter(pk=number).first()
 
 
 def in_organisation(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:

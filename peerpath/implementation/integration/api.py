@@ -12,7 +12,7 @@ from pydantic import Field
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Schema
 from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.core.models import Team
+from peerpath.core.tenancy import team_for
 from peerpath.implementation.integration import rules, selectors
 
 router = Router(tags=["implementation"])
@@ -68,8 +68,7 @@ def integration_metrics(request: Any, filters: Query[IntegrationQuery]) -> Any:
         raise NotAllowed
     if filters.months not in selectors.PERIODS:
         raise ServiceError(f"months must be one of {', '.join(map(str, selectors.PERIODS))}.", field="months")
-    if filters.team_id is not None and not Team.objects.filter(pk=filters.team_id,
-                                                                organisation_id=user.organisation_id).exists():
+    if filters.team_id is not None and team_for(user, filters.team_id, include_inactive=True) is None:
         raise Http404("No such team.")
     metrics = selectors.integration_metrics(user=user, months=filters.months, team_id=filters.team_id)
     return Status(200, {"start": metrics.start, "end": metrics.end, "teams": [

@@ -12,12 +12,13 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
-from peerpath.accounts.models import StaffMember
+from peerpath.accounts.selectors import staff_in_organisation
 from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
+from peerpath.core.tenancy import team_for
 from peerpath.implementation.models import Barrier, BarrierKind, PlanItem, PlanItemStatus
 from peerpath.implementation.planning import recommend, selectors, services
 from peerpath.implementation.planning.rules import EVERYONE, READERS, WRITERS
@@ -44,7 +45,7 @@ def _call(service: Callable[..., T], **kwargs: Any) -> T:
 def _team(user: Any, team_id: int | None) -> Team | None:
     if team_id is None:
         return None
-    team = Team.objects.filter(organisation_id=user.organisation_id, is_active=True, pk=team_id).first()
+    team = team_for(user, team_id)
     if team is None:
         raise ServiceError("Choose a team of your organisation.", field="team_id")
     return team
@@ -308,8 +309,7 @@ def item_create(request: Any, plan_id: Id, payload: PlanItemIn) -> Status:
     plan = selectors.plan_for(user, plan_id)
     owner = None
     if payload.owner_id is not None:
-        owner = StaffMember.objects.filter(pk=payload.owner_id, organisation_id=user.organisation_id,
-                                           is_active=True).first()
+        owner = staff_in_organisation(user=user).filter(pk=payload.owner_id).first()
         if owner is None:
             raise ServiceError("Choose a person from your organisation.", field="owner_id")
     strategy = None

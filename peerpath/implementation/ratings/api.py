@@ -14,7 +14,7 @@ from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.exceptions import ServiceError
-from peerpath.core.models import Team
+from peerpath.core.tenancy import team_for
 from peerpath.implementation.ratings import rules, selectors, services
 
 router = Router(tags=["implementation"])
@@ -92,7 +92,7 @@ def round_create(request: Any, payload: RatingRoundIn) -> Status:
     require(user, rules.RATERS)
     team = None
     if payload.team_id is not None:
-        team = Team.objects.filter(pk=payload.team_id, organisation_id=user.organisation_id, is_active=True).first()
+        team = team_for(user, payload.team_id)
         if team is None:
             raise Http404("No such team.")
     created = services.cfir_round_create(actor=user, title=payload.title, rated_on=payload.rated_on, team=team,
@@ -159,7 +159,7 @@ def heatmap(request: Any, team_id: Id | None = None) -> dict[str, Any]:
     per round (oldest first), and the change between the two latest rounds."""
     user = request.auth
     require(user, rules.READERS)
-    if team_id is not None and not Team.objects.filter(pk=team_id, organisation_id=user.organisation_id).exists():
+    if team_id is not None and team_for(user, team_id, include_inactive=True) is None:
         raise Http404("No such team.")
     data = selectors.heatmap(user, team_id)
     ids = [r.pk for r in data.rounds]

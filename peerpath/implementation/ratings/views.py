@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import call_service
-from peerpath.core.models import Team
+from peerpath.core.tenancy import organisation_teams
 from peerpath.implementation.ratings import rules, selectors, services
 from peerpath.implementation.ratings.forms import RoundForm, SheetForm, field_key
 from peerpath.implementation.ratings.validation import parse_choice
@@ -126,7 +126,7 @@ def _changes(form: SheetForm, entries: list[selectors.SheetEntry]) -> list[dict[
 @allow(rules.READERS)
 def heatmap(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    teams = Team.objects.filter(organisation_id=user.organisation_id or 0, is_active=True).order_by("name")
+    teams = organisation_teams(user.organisation_id or 0).order_by("name")
     if user.role not in rules.ORG_RATERS and user.role != "evaluator":
         teams = teams.filter(pk__in=rules.team_ids(user))
     scope = request.GET.get("team", "")
