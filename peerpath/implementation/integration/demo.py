@@ -80,17 +80,26 @@ def _consultations(ctx: DemoContext, org: Any, teams: list[Any], memberships: di
     caseloads: dict[int, list[Any]] = {}
     for match in Match.objects.filter(organisation=org).select_related("client").order_by("pk"):
         caseloads.setdefault(match.peer_id, []).append(match.client)
+    # Each peer's place among the peers of their team, for the level teams' rotation below.
+    place: dict[int, int] = {}
+    for team in teams:
+        for index, peer in enumerate(p for p in ctx.peers[org.pk] if team.pk in memberships[p.pk]):
+            place.setdefault(peer.pk, index)
     rows = []
     for months_ago, start in enumerate(reversed(month_starts(months=MONTHS, today=today))):
         for peer in ctx.peers[org.pk]:
+            index = place.get(peer.pk, 0)
             rising = rising_team_id in memberships[peer.pk]
-            chance = _rising(months_ago, 0.15, 0.9) if rising else 0.35
-            if rng.random() >= chance:
+            draw = rng.random()
+            # The other teams stay level: each peer is consulted one month in three, in turn, so a team's
+            # reach is the same every month instead of a coin toss over three peers (whose swings read as trends).
+            consulted = draw < _rising(months_ago, 0.15, 0.9) if rising else (months_ago + index) % 3 == 0
+            if not consulted:
                 continue
             for _ in range(rng.randint(1, 3)):
                 day = start + timedelta(days=rng.randint(0, 27))
                 if day >= today:
-                    continue
+                    day = max(start, today - timedelta(days=1))
                 clients = caseloads.get(peer.pk, [])
                 rows.append(PeerConsultation(
                     organisation=org, peer=peer, asked_by=rng.choice(askers), held_at=_at(day, rng.randint(9, 16)),
@@ -108,11 +117,14 @@ def _record_reads(ctx: DemoContext, org: Any, memberships: dict[int, set[int]], 
     for start in month_starts(months=MONTHS, today=today):
         end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
         months_ago = (today.year - start.year) * 12 + today.month - start.month
-        for match in matches:
+        for index, match in enumerate(matches):
             if match.started_on >= end or (match.ended_on and match.ended_on < start):
                 continue
             rising = rising_team_id in memberships[match.peer_id]
-            if rng.random() >= (_rising(months_ago, 0.3, 0.95) if rising else 0.45):
+            draw = rng.random()
+            # Level teams: 9 of every 20 matches read each month, in rotation (45%, without month-to-month noise).
+            read = draw < _rising(months_ago, 0.3, 0.95) if rising else (index + months_ago * 7) % 20 < 9
+            if not read:
                 continue
             first = max(start, match.started_on)
             last = min(end - timedelta(days=1), match.ended_on or today, today)

@@ -97,6 +97,13 @@ class TeamTrend:
     name: str
     peers: int
     months: list[TeamMonth] = field(default_factory=list)
+    # The month still in progress (this month): shown, but left out of the change between quarters — a few
+    # days of a month swing its rates and would pass for a trend.
+    in_progress: date | None = None
+
+    @property
+    def complete_months(self) -> list[TeamMonth]:
+        return [row for row in self.months if row.month != self.in_progress]
 
     def _mean_of(self, rows: list[TeamMonth], attribute: str) -> float | None:
         values = [getattr(row, attribute) for row in rows]
@@ -104,10 +111,10 @@ class TeamTrend:
         return mean(present) if present else None
 
     def first_quarter(self, attribute: str) -> float | None:
-        return self._mean_of(self.months[:3], attribute)
+        return self._mean_of(self.complete_months[:3], attribute)
 
     def last_quarter(self, attribute: str) -> float | None:
-        return self._mean_of(self.months[-3:], attribute)
+        return self._mean_of(self.complete_months[-3:], attribute)
 
     def change(self, attribute: str) -> float | None:
         first, last = self.first_quarter(attribute), self.last_quarter(attribute)
@@ -291,7 +298,8 @@ def integration_metrics(*, user: Any, months: int = DEFAULT_MONTHS, team_id: int
     for team in teams:
         _fill_caseload(grid, team.pk, starts, started[team.pk], ended[team.pk])
 
-    trends = [TeamTrend(team_id=t.pk, name=t.name, peers=peers.get(t.pk, 0), months=[grid[(t.pk, m)] for m in starts])
+    trends = [TeamTrend(team_id=t.pk, name=t.name, peers=peers.get(t.pk, 0), months=[grid[(t.pk, m)] for m in starts],
+                        in_progress=starts[-1])
               for t in teams]
     return IntegrationMetrics(start=start, end=end, months=starts,
                               teams=[t for t in trends if t.peers or any(m.encounter_minutes for m in t.months)])

@@ -236,3 +236,20 @@ def test_the_page_speaks_spanish(world, team_month, login):
     html = login(leader).get(reverse("implementation:integration_page"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Integración de los trabajadores de pares" in html
     assert "Últimos 12 meses" in html and "Los dos gradientes del trabajo de pares" in html
+
+
+def test_the_change_between_quarters_leaves_out_the_month_in_progress():
+    """A few days of this month swing its rates (the demo test failed on 3 December): the trend compares the
+    first three months with the latest three complete ones."""
+    from datetime import date
+
+    from peerpath.implementation.integration.selectors import TeamMonth, TeamTrend
+
+    def month(day: date, minutes: int, peer_minutes: int) -> TeamMonth:
+        return TeamMonth(month=day, peers=1, encounter_minutes=minutes, peer_specific_minutes=peer_minutes)
+
+    months = [month(date(2026, m, 1), 100, 50) for m in range(6, 12)] + [month(date(2026, 12, 1), 10, 10)]
+    trend = TeamTrend(team_id=1, name="T", peers=1, months=months, in_progress=date(2026, 12, 1))
+    assert trend.last_quarter("peer_specific_share") == 0.5
+    assert trend.change("peer_specific_share") == 0.0
+    assert [m.month.month for m in trend.complete_months] == [6, 7, 8, 9, 10, 11]
