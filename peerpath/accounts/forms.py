@@ -58,3 +58,11 @@ class OrganisationSettingsForm(forms.Form):
     require_mfa = forms.BooleanField(label=_("Require two-factor sign-in for all staff"), required=False)
     safety_protocol = forms.CharField(label=_("Safety protocol"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
                                       help_text=_("Shown to staff when a client reports thoughts of self-harm."))
+    # The limits (1–10, 1–30, 1–90) are the model's validators, checked again by the service; left empty,
+    # a limit keeps its value.
+    referral_urgent_working_days = forms.IntegerField(
+        label=_("Urgent referrals: working days to act"), min_value=1, max_value=10, required=False)
+    referral_soon_days = forms.IntegerField(label=_("Soon referrals: days to act"), min_value=1, max_value=30,
+                                            required=False)
+    referral_routine_days = forms.IntegerField(
+        label=_("Routine referrals: days to act"), min_value=1, max_value=90, required=False)

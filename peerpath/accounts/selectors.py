@@ -104,3 +104,10 @@ def staff_search_for(*, user: Any, query: str, role: str = "", limit: int = 10) 
             if len(found) >= limit:
                 break
     return found
+
+
+def team_supervisor_ids(*, team_id: int) -> list[int]:
+    """The active supervisors with an active membership of the team (who decide on its referrals)."""
+    return list(StaffMember.objects.filter(role=Role.SUPERVISOR, is_active=True, memberships__team_id=team_id,
+                                           memberships__is_active=True, memberships__team__is_active=True)
+                .order_by("pk").values_list("pk", flat=True).distinct())

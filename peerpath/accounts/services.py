@@ -167,13 +167,32 @@ def staff_update(*, actor: StaffMember, staff: StaffMember, role: str, teams: li
     return staff
 
 
-def organisation_settings_update(*, actor: StaffMember, require_mfa: bool, safety_protocol: str) -> Any:
+REFERRAL_LIMITS = {"referral_urgent_working_days": (1, 10), "referral_soon_days": (1, 30), "referral_routine_days": (1, 90)}
+
+
+def organisation_settings_update(*, actor: StaffMember, require_mfa: bool, safety_protocol: str,
+                                 **referral_limits: int | None) -> Any:
+    """Save the organisation's settings; referral time limits left out keep their values."""
     MANAGE_ORGANISATION.check(actor)
     organisation = actor.organisation
     assert organisation is not None
+    limits = {}
+    for name, value in referral_limits.items():
+        if name not in REFERRAL_LIMITS:
+            raise TypeError(name)
+        low, high = REFERRAL_LIMITS[name]
+        if value is None:
+            continue
+        if not low <= int(value) <= high:
+            raise ServiceError(_("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
+                               field=name, code="out_of_range")
+        limits[name] = int(value)
     with transaction.atomic():
         organisation.require_mfa = require_mfa
         organisation.safety_protocol = safety_protocol.strip()
-        organisation.save(update_fields=["require_mfa", "safety_protocol", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, target=organisation, detail={"require_mfa": require_mfa})
+        for name, value in limits.items():
+            setattr(organisation, name, value)
+        organisation.save(update_fields=["require_mfa", "safety_protocol", *limits, "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=organisation,
+                     detail={"require_mfa": require_mfa, **limits})
     return organisation

@@ -142,6 +142,7 @@ def organisation_settings(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     form = OrganisationSettingsForm(request.POST or None, initial={
         "require_mfa": getattr(organisation, "require_mfa", False), "safety_protocol": getattr(organisation, "safety_protocol", ""),
+        **{name: getattr(organisation, name) for name in services.REFERRAL_LIMITS},
     })
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.organisation_settings_update, actor=request.user, **form.cleaned_data) is not None:

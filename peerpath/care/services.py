@@ -121,6 +121,9 @@ def encounter_record(
             if match.last_contact_at is None or match.last_contact_at < started_at:
                 match.last_contact_at = started_at
                 fields.append("last_contact_at")
+            if match.first_contact_at is None or match.first_contact_at > started_at:
+                match.first_contact_at = started_at
+                fields.append("first_contact_at")
             if next_contact_on:
                 match.next_contact_on = next_contact_on
                 fields.append("next_contact_on")

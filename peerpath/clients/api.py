@@ -102,14 +102,19 @@ class ReferralOut(Schema):
     decline_reason: str
     close_reason: str
     created_at: datetime
+    due_by: date = Field(description="the day by which it should be acted on (its urgency's time limit)")
+    overdue: bool = Field(description="still new or accepted after its due day")
+    first_contact_at: datetime | None = Field(description="when the assigned peer first saw the client")
 
 
-def _referral_out(r: Any) -> dict[str, Any]:
+def _referral_out(r: Any, user: Any) -> dict[str, Any]:
+    if not hasattr(r, "due_by"):
+        selectors.with_deadlines(user, [r])
     return {
         "id": r.pk, "client_id": r.client_id, "client_name": r.client.display_name, "team_id": r.team_id,
         "status": r.status, "urgency": r.urgency, "reason": r.reason, "referred_by": r.referred_by.display_name,
         "assigned_peer_id": r.assigned_peer_id, "decline_reason": r.decline_reason, "close_reason": r.close_reason,
-        "created_at": r.created_at,
+        "created_at": r.created_at, "due_by": r.due_by, "overdue": r.is_overdue, "first_contact_at": r.first_contact_at,
     }
 
 
@@ -118,7 +123,7 @@ def referral_list(request: HttpRequest, status: ReferralStatus | None = None, li
     user = request.auth  # type: ignore[attr-defined]
     require(user, READ_REFERRALS)
     referrals = selectors.referrals_shown(user, selectors.referral_inbox_for(user, status=status)[offset: offset + limit])
-    return [_referral_out(r) for r in referrals]
+    return [_referral_out(r, user) for r in referrals]
 
 
 @router.post("/referrals", response={201: ReferralOut, **ERRORS})
@@ -152,12 +157,12 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
             preferred_experiences=areas,
         )
     assert referral is not None  # call_service raises for an API payload
-    return Status(201, _referral_out(referral))
+    return Status(201, _referral_out(referral, user))
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, **ERRORS})
 def referral_get(request: HttpRequest, referral_id: Id) -> dict[str, Any]:
-    return _referral_out(selectors.referral_get_for(request.auth, referral_id))  # type: ignore[attr-defined]
+    return _referral_out(selectors.referral_get_for(request.auth, referral_id), request.auth)  # type: ignore[attr-defined]
 
 
 class SuggestionOut(Schema):
@@ -197,7 +202,7 @@ class AssignIn(Schema):
 
 
 def _handled(user: Any, referral_id: int) -> dict[str, Any]:
-    return _referral_out(selectors.referral_get_for(user, referral_id, audit=False))
+    return _referral_out(selectors.referral_get_for(user, referral_id, audit=False), user)
 
 
 @router.post("/referrals/{referral_id}/accept", response={200: ReferralOut, **ERRORS})

@@ -113,6 +113,8 @@ class Match(OrganisationScoped):
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="matches")
     started_on = models.DateField(_("started"))
     ended_on = models.DateField(_("ended"), null=True, blank=True)
+    # The first contact closes the referral's loop: the referrer sees when their client was first seen.
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     next_contact_on = models.DateField(_("next planned contact"), null=True, blank=True)
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Min, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from peerpath.accounts.models import StaffMember
 from peerpath.clients.choices import ReferralStatus, Urgency
+from peerpath.clients.deadlines import AWAITING_ACTION, due_by, is_overdue
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.policies import referral_team_ids, visible_clients, visible_referrals
 from peerpath.core.audit import audit_record, audit_shown
@@ -114,10 +116,33 @@ def client_choices_shown(user: Any, clients: QuerySet[Client], *, purpose: str) 
 
 
 def referrals_shown(user: Any, referrals: Any) -> list[Referral]:
+    """A page of referrals about to be shown, audited, each with ``due_by``, ``is_overdue`` and
+    ``first_contact_at`` (when the assigned peer first saw the client: the referrer's closed loop)."""
     rows = list(referrals)
     audit_record(actor=user, action=AuditAction.LIST, target_type="clients.referral", detail={"ids": [r.pk for r in rows]},
                  client_ids=[r.client_id for r in rows])
+    with_deadlines(user, rows)
     return rows
+
+
+def with_deadlines(user: Any, rows: list[Referral]) -> list[Referral]:
+    """Sets ``due_by``, ``is_overdue`` and ``first_contact_at`` on each referral (page and API alike)."""
+    organisation = user.organisation
+    today = timezone.localdate()
+    first = dict(Match.objects.filter(referral__in=[r.pk for r in rows], first_contact_at__isnull=False)
+                 .values_list("referral_id").annotate(first=Min("first_contact_at")))
+    for referral in rows:
+        referral.due_by = due_by(referral, organisation)  # type: ignore[attr-defined]
+        referral.is_overdue = is_overdue(referral, organisation, today=today)  # type: ignore[attr-defined]
+        referral.first_contact_at = first.get(referral.pk)  # type: ignore[attr-defined]
+    return rows
+
+
+def overdue_referral_count(user: Any) -> int:
+    """Referrals the user may see that are past their urgency's time limit and still wait for action."""
+    organisation, today = user.organisation, timezone.localdate()
+    waiting = visible_referrals(user).filter(status__in=AWAITING_ACTION).only("created_at", "urgency", "status")
+    return sum(1 for referral in waiting if is_overdue(referral, organisation, today=today))
 
 
 def client_get_for(user: Any, client_id: int, *, audit: bool = True) -> Client:
@@ -128,9 +153,16 @@ def client_get_for(user: Any, client_id: int, *, audit: bool = True) -> Client:
     return client
 
 
+#: The inbox's default view: what still waits for a decision or a peer.
+NEEDS_ACTION = "needs_action"
+
+
 def referral_inbox_for(user: Any, *, status: str | None = None) -> QuerySet[Referral]:
+    """Referrals the user may see; ``status`` is a status, ``NEEDS_ACTION`` (new or accepted) or None (all)."""
     referrals = visible_referrals(user).select_related("client", "team", "referred_by", "assigned_peer")
-    if status:
+    if status == NEEDS_ACTION:
+        referrals = referrals.filter(status__in=AWAITING_ACTION)
+    elif status:
         referrals = referrals.filter(status=status)
     # What needs a decision comes first: new, then accepted (waiting for a peer), then the rest.
     # Within new referrals, urgent ones first.

@@ -113,6 +113,8 @@ def _move(referral: Referral, actor: StaffMember, to_status: str, **fields: Any)
     referral.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at", *fields])
     audit_record(actor=actor, action=AuditAction.UPDATE, target=referral, client=referral.client,
                  detail={"from": from_status, "to": to_status})
+    publish_on_commit("referral.status_changed", referral.organisation_id,
+                      {"referral_id": referral.pk, "from": from_status, "to": to_status, "by_id": actor.pk})
 
 
 def referral_accept(*, actor: StaffMember, referral_id: int, take_on: bool = False) -> Referral:

@@ -76,15 +76,17 @@ def client_detail(request: AuthedRequest, client_id: int) -> HttpResponse:
 
 @allow(READ_REFERRALS)
 def referral_inbox(request: AuthedRequest) -> HttpResponse:
-    status = request.GET.get("status") or ""
-    if status not in ReferralStatus.values:
-        status = ""
-    referrals = selectors.referral_inbox_for(request.user, status=status or None)
+    # The inbox opens on what needs action; "all" and each status are a click away.
+    status = request.GET.get("status") or selectors.NEEDS_ACTION
+    if status not in (*ReferralStatus.values, selectors.NEEDS_ACTION, "all"):
+        status = selectors.NEEDS_ACTION
+    referrals = selectors.referral_inbox_for(request.user, status=None if status == "all" else status)
     page = Paginator(referrals, 40).get_page(request.GET.get("page"))
     page.object_list = selectors.referrals_shown(request.user, page.object_list)
     context = {
         "page": page, "status": status, "counts": selectors.referral_status_counts(request.user),
         "statuses": ReferralStatus.choices, "can_refer": REFER.allows(request.user),
+        "needs_action": selectors.NEEDS_ACTION, "overdue": selectors.overdue_referral_count(request.user),
     }
     template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
@@ -133,7 +135,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
 
 @allow(READ_REFERRALS)
 def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
-    referral = selectors.referral_get_for(request.user, referral_id)
+    referral = selectors.with_deadlines(request.user, [selectors.referral_get_for(request.user, referral_id)])[0]
     role = request.user.role
     handles = HANDLE_REFERRAL.allows(request.user)
     show_suggestions = SUGGEST_PEERS.allows(request.user) and referral.status in {ReferralStatus.NEW, ReferralStatus.ACCEPTED}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,14 @@ class Organisation(TimeStamped):
         _("safety protocol"), blank=True,
         help_text=_("Shown to staff when a client reports thoughts of self-harm."),
     )
+    # How long a referral may wait for a decision, by urgency (the inbox flags those past it).
+    referral_urgent_working_days = models.PositiveSmallIntegerField(
+        _("urgent referrals: working days to act"), default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)])
+    referral_soon_days = models.PositiveSmallIntegerField(
+        _("soon referrals: days to act"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
+    referral_routine_days = models.PositiveSmallIntegerField(
+        _("routine referrals: days to act"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)])
 
     class Meta:
         ordering = ["name"]

@@ -37,6 +37,7 @@ from peerpath.core.choices import Role, TeamType
 from peerpath.core.models import Organisation, Team
 from peerpath.demo import names
 from peerpath.demo.context import DemoContext
+from peerpath.demo.referral_loop import seed_referral_loop
 
 APP_SEEDERS = ["workforce", "measures", "outcomes", "implementation", "interop"]
 DEMO_ORG_SLUG = "riverside"
@@ -111,6 +112,7 @@ def _aware(day: date, hour: int, minute: int = 0) -> datetime:
 def seed_demo(*, clients: int = 300) -> dict[str, int]:
     _wipe()
     ctx = seed_core(clients=clients)
+    seed_referral_loop(ctx)
     for app in APP_SEEDERS:
         import_module(f"peerpath.{app}.demo").seed(ctx)
     return {
@@ -337,6 +339,7 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
     activity_pool = list(PEER_SPECIFIC_ACTIVITIES) * 3 + list(GENERIC_ACTIVITIES)
     encounters, attendee_lists = [], []
     last_contact: dict[int, datetime] = {}
+    first_contact: dict[int, datetime] = {}
     for match in matches:
         end = match.ended_on or today
         day = match.started_on
@@ -359,7 +362,9 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
                 ))
                 attendee_lists.append([match.client])
                 last_contact[match.pk] = max(start, last_contact.get(match.pk, start))
+                first_contact.setdefault(match.pk, start)
             day += timedelta(days=rng.randint(5, 14))
+        match.first_contact_at = first_contact.get(match.pk)
         if match.is_active:
             match.last_contact_at = last_contact.get(match.pk)
             roll = rng.random()
@@ -391,6 +396,7 @@ def _seed_encounters(ctx: DemoContext, org: Organisation, matches: list[Match]) 
         batch_size=2000,
     )
     Match.objects.bulk_update([m for m in matches if m.is_active], ["last_contact_at", "next_contact_on"], batch_size=1000)
+    Match.objects.bulk_update(matches, ["first_contact_at"], batch_size=1000)
 
 
 def _seed_plans(ctx: DemoContext, org: Organisation, matches: list[Match]) -> None:
