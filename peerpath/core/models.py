@@ -36,6 +36,10 @@ class Organisation(TimeStamped):
         _("safety protocol"), blank=True,
         help_text=_("Shown to staff when a client reports thoughts of self-harm."),
     )
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD",
+        help_text=_("ISO 4217 code (USD, EUR, GBP, ...) used for amounts in reports and the cost model."),
+    )
 
     class Meta:
         ordering = ["name"]

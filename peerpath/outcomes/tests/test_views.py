@@ -61,7 +61,8 @@ def test_dataset_download_and_analyze_reproduce_the_page_numbers(world, login, a
         printed = json.loads(out.getvalue())["result"]
         assert json.loads(json.dumps(printed)) == json.loads(json.dumps(api[kind])), kind
     header = (tmp_path / "km.csv").read_text().splitlines()[0]
-    assert header == "client_id,group,time_days,event,followed_days,age,prior_admissions,prior_inpatient_days,prior_ed_visits"
+    assert header == ("client_id,group,time_days,event,followed_days,age,prior_admissions,prior_inpatient_days,prior_ed_visits,"
+                      "sex,diagnosis_group")
     # Each file has its own pseudonyms: rows of two files cannot be joined.
     codes = {kind: {line.split(",")[0] for line in (tmp_path / f"{kind}.csv").read_text().splitlines()[1:]}
              for kind in ("km", "did", "cost")}
