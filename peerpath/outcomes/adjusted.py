@@ -152,10 +152,19 @@ def adjusted_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, A
     for table in tables:
         reference = max(table["levels"], key=lambda v: table["counts"][v]["peer"] + table["counts"][v]["comparison"])
         model_columns += [f"{table['variable']}={v}" for v in table["levels"] if v != reference]
-    design = sm.add_constant(pd.concat([covariates, indicators[model_columns]], axis=1), has_constant="add")
+    predictors = pd.concat([covariates, indicators[model_columns]], axis=1)
+    # A covariate with one value for everyone (e.g. everyone had exactly one admission) says nothing about who
+    # had peer support and would make the model singular: it is left out of the model (it stays in the table).
+    predictors = predictors.loc[:, predictors.nunique() > 1]
+    design = sm.add_constant(predictors, has_constant="add")
     try:
-        model = sm.Logit(treated.astype(float), design).fit(disp=0, maxiter=200)
+        with warnings.catch_warnings():  # non-convergence and separation are checked below, not logged
+            warnings.simplefilter("ignore")
+            model = sm.Logit(treated.astype(float), design).fit(disp=0, maxiter=200)
     except (np.linalg.LinAlgError, ValueError):
+        return {"method": METHOD, "estimable": False}
+    if not model.mle_retvals.get("converged", False):
+        # A model that does not converge (the groups are separated by their baseline) gives no usable weights.
         return {"method": METHOD, "estimable": False}
     score = np.clip(model.predict(design).to_numpy(float), 1e-6, 1 - 1e-6)
     share = treated.mean()
@@ -188,5 +197,5 @@ def adjusted_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, A
         "balance_crude": _balance_rows(covariates, indicators, treated, None, hidden),
         "balance_weighted": _balance_rows(covariates, indicators, treated, weights, hidden),
         "weights": {"min": _round(float(weights.min()), 3), "max": _round(float(weights.max()), 3)},
-        "model_covariates": [*COVARIATES, *model_columns],
+        "model_covariates": list(predictors.columns),
     }
