@@ -86,8 +86,8 @@ def categorical_indicators(frame: pd.DataFrame, treated: np.ndarray, min_cell: i
         level = _levels(frame[variable], variable)
         small = [v for v in level.unique()
                  if (level[treated] == v).sum() < min_cell or (level[~treated] == v).sum() < min_cell]
-        if len(small) == 1:  # one small level merged alone would still be small: merge the next smallest with it
-            others = [v for v in level.unique() if v not in small]
+        others = [v for v in level.unique() if v not in small]
+        if len(small) == 1 and others:  # one small level merged alone would still be small: merge the next smallest
             small.append(min(others, key=lambda v: (min((level[treated] == v).sum(), (level[~treated] == v).sum()), v)))
         if small:
             level = level.where(~level.isin(small), COMBINED)
@@ -100,7 +100,8 @@ def categorical_indicators(frame: pd.DataFrame, treated: np.ndarray, min_cell: i
             indicator = (level == value).to_numpy(float)
             columns[f"{variable}={value}"] = indicator
             counts[value] = {"peer": int(indicator[treated].sum()), "comparison": int(indicator[~treated].sum())}
-        tables.append({"variable": variable, "levels": order, "counts": counts})
+        merged = [v for v in (*CATEGORICAL[variable], NOT_RECORDED) if v in small] + sorted(set(small) - {*CATEGORICAL[variable], NOT_RECORDED})
+        tables.append({"variable": variable, "levels": order, "counts": counts, "merged": merged})
     return pd.DataFrame(columns, index=frame.index), tables
 
 
@@ -116,12 +117,15 @@ def _protect_levels(tables: list[dict[str, Any]], n: dict[str, int], min_cell: i
     return hidden
 
 
-def _balance_rows(continuous: pd.DataFrame, indicators: pd.DataFrame, treated: np.ndarray, weights: np.ndarray | None,
-                  hidden: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+def _balance_rows(continuous: pd.DataFrame, indicators: pd.DataFrame, tables: list[dict[str, Any]], treated: np.ndarray,
+                  weights: np.ndarray | None, hidden: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
     rows = balance(continuous, treated, weights)
+    merged = {table["variable"]: table["merged"] for table in tables}
     for row in balance(indicators, treated, weights):
         variable, level = row["covariate"].split("=", 1)
         row.update({"covariate": variable, "level": level, "share": True})
+        if level == COMBINED:
+            row["merged"] = merged[variable]
         hide_peer, hide_comparison = (variable, level, "peer") in hidden, (variable, level, "comparison") in hidden
         if hide_peer:
             row["mean_peer"] = None
@@ -194,8 +198,8 @@ def adjusted_analysis(frame: pd.DataFrame, *, min_cell: int = 11) -> dict[str, A
                                   "ci": [_round(summary["exp(coef) lower 95%"], 3), _round(summary["exp(coef) upper 95%"], 3)],
                                   "p_value": float(f"{float(summary['p']):.4g}")},
         "weighted_km_readmitted": weighted_km,
-        "balance_crude": _balance_rows(covariates, indicators, treated, None, hidden),
-        "balance_weighted": _balance_rows(covariates, indicators, treated, weights, hidden),
+        "balance_crude": _balance_rows(covariates, indicators, tables, treated, None, hidden),
+        "balance_weighted": _balance_rows(covariates, indicators, tables, treated, weights, hidden),
         "weights": {"min": _round(float(weights.min()), 3), "max": _round(float(weights.max()), 3)},
         "model_covariates": list(predictors.columns),
     }

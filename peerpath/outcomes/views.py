@@ -143,13 +143,15 @@ def _balance_label(row: dict[str, Any]) -> str:
         return names.get(row["covariate"], row["covariate"])
     variable = {"sex": _("Sex"), "diagnosis_group": _("Diagnosis group")}.get(row["covariate"], row["covariate"])
     choices = {"sex": dict(Sex.choices), "diagnosis_group": dict(DiagnosisGroup.choices)}.get(row["covariate"], {})
-    level = row["level"]
-    if level == adjusted.NOT_RECORDED:
-        text = _("not recorded")
-    elif level == adjusted.COMBINED:
-        text = _("levels with fewer than %(n)s people in a group, combined") % {"n": selectors.min_cell()}
+
+    def name(level: str) -> str:
+        return str(_("not recorded")) if level == adjusted.NOT_RECORDED else str(choices.get(level, level))
+
+    if row["level"] == adjusted.COMBINED:  # levels too small to show alone
+        text = _("%(levels)s (combined: too few people to show each)") % {
+            "levels": ", ".join(name(v) for v in row.get("merged", []))}
     else:
-        text = str(choices.get(level, level))
+        text = name(row["level"])
     return f"{variable}: {text}"
 
 

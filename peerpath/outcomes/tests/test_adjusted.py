@@ -122,6 +122,7 @@ def test_balance_table_with_sex_and_diagnosis_matches_an_independent_computation
     assert set(got) == set(expected)
     # The rare levels were merged ('other' sex with the next smallest level; peer 'personality' with another).
     assert ("sex", "other") not in got and ("sex", "combined") in got
+    assert got[("sex", "combined")][0]["merged"] == ["other", "not_recorded"]
     assert ("diagnosis_group", "personality") not in got and ("diagnosis_group", "combined") in got
     for key, ((m1, m0, d), (wm1, wm0, wd)) in expected.items():
         crude, weighted = got[key]
