@@ -91,7 +91,7 @@ class Cohort:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in (None, "")}
 
 
-def team_name(organisation_id: int | None, team_id: int) -> str | None:
+def team_name(organisation_id: int, team_id: int) -> str | None:
     """A team's name for a cohort description (the organisation's own teams only)."""
     return Team.objects.filter(organisation_id=organisation_id, pk=team_id).values_list("name", flat=True).first()
 

@@ -127,7 +127,7 @@ def _filters_in_words(filters: dict[str, Any], organisation: Any) -> list[tuple[
         if key == "program":
             value = dict(TeamType.choices).get(value, value)
         elif key == "team_id":
-            value = selectors.team_name(getattr(organisation, "pk", None), value) or value
+            value = (selectors.team_name(organisation.pk, value) if organisation else None) or value
         elif key == "language":
             value = languages.get(value, value)
         out.append((str(names.get(key, key)), str(value)))
@@ -192,7 +192,8 @@ def _presentation(results: dict[str, Any], organisation: Any = None) -> dict[str
         out["did_rows"] = [{"label": labels[g], "pre": cells[f"{g}_pre"], "post": cells[f"{g}_post"]} for g in analysis.GROUPS]
     out["currency"] = getattr(organisation, "currency", "") or ""
     cost = results.get("cost")
-    out["default_costs"] = bool(cost) and all(float(cost["parameters"][k]) == v for k, v in analysis.COST_DEFAULTS.items())
+    out["default_costs"] = cost is not None and all(
+        float(cost["parameters"][k]) == v for k, v in analysis.COST_DEFAULTS.items())
     out["filters"] = _filters_in_words(results.get("cohort", {}).get("filters", {}), organisation)
     prepost = results.get("prepost")
     if prepost:
