@@ -40,6 +40,8 @@ class ClientOut(Schema):
     preferred_contact_method: str
     preferred_contact_times: str
     text_consent: bool
+    sex: str
+    diagnosis_group: str
 
 
 def _client_out(client: Any) -> dict[str, Any]:
@@ -50,6 +52,7 @@ def _client_out(client: Any) -> dict[str, Any]:
         "team": client.team.name, "phone": client.phone, "email": client.email,
         "preferred_contact_method": client.preferred_contact_method,
         "preferred_contact_times": client.preferred_contact_times, "text_consent": client.text_consent,
+        "sex": client.sex, "diagnosis_group": client.diagnosis_group,
     }
 
 
@@ -74,6 +77,9 @@ class NewClientIn(Schema):
     last_name: str = Field(min_length=1, max_length=100)
     date_of_birth: date | None = None
     team_id: int
+    sex: str = Field("", max_length=12, description="female, male, other, or empty (not recorded)")
+    diagnosis_group: str = Field("", max_length=16, description="psychosis, bipolar, depression, anxiety, substance, "
+                                 "personality, other, or empty (not recorded)")
 
 
 class ReferralIn(Schema):
@@ -147,7 +153,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status:
             assert new is not None
             new_team = selectors.referral_team_get(user, new.team_id, field="new_client.team_id")
             created = call_service(payload, services.client_create, actor=user, team=new_team,
-                                   first_name=new.first_name, last_name=new.last_name, date_of_birth=new.date_of_birth)
+                                   first_name=new.first_name, last_name=new.last_name, date_of_birth=new.date_of_birth,
+                                   sex=new.sex, diagnosis_group=new.diagnosis_group)
             assert created is not None  # call_service raises for an API payload
             client = created
         referral = call_service(

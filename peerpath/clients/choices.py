@@ -46,3 +46,23 @@ class ContactMethod(models.TextChoices):
     TEXT = "text", _("Text message")
     EMAIL = "email", _("Email")
     IN_PERSON = "in_person", _("In person")
+
+
+class Sex(models.TextChoices):
+    """Sex as recorded in the client's health record (optional; blank = not recorded)."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Another sex / intersex")
+
+
+class DiagnosisGroup(models.TextChoices):
+    """Broad primary diagnosis group (ICD-10 F chapter blocks), for evaluation only (optional; blank = not recorded)."""
+
+    PSYCHOSIS = "psychosis", _("Schizophrenia and other psychoses (F20–F29)")
+    BIPOLAR = "bipolar", _("Bipolar disorder (F30–F31)")
+    DEPRESSION = "depression", _("Depression (F32–F39)")
+    ANXIETY = "anxiety", _("Anxiety and trauma-related disorders (F40–F48)")
+    SUBSTANCE = "substance", _("Substance use disorders (F10–F19)")
+    PERSONALITY = "personality", _("Personality disorders (F60–F69)")
+    OTHER = "other", _("Other diagnosis")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import ExperienceArea, StaffMember
-from peerpath.clients.choices import Modality, PeerGenderPreference, Urgency
+from peerpath.clients.choices import DiagnosisGroup, Modality, PeerGenderPreference, Sex, Urgency
 from peerpath.clients.models import Client
 from peerpath.core.models import Team
 from peerpath.core.widgets import TypeaheadSelect
@@ -28,6 +28,13 @@ class ReferralForm(forms.Form):
                                         widget=forms.DateInput(attrs={"type": "date"}))
     new_phone = forms.CharField(required=False, max_length=40, label=_("New client: phone"),
                                 widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    new_sex = forms.ChoiceField(choices=[("", _("Not recorded")), *Sex.choices], required=False,
+                                label=_("New client: sex (as in the health record)"))
+    new_diagnosis_group = forms.ChoiceField(
+        choices=[("", _("Not recorded")), *DiagnosisGroup.choices], required=False,
+        label=_("New client: primary diagnosis group"),
+        help_text=_("Optional. Used only for the program evaluation's comparison of groups."),
+    )
     not_a_duplicate = forms.BooleanField(required=False, label=_("This is a different person: register them anyway"))
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("Why could peer support help?"))

@@ -9,7 +9,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import ExperienceArea
-from peerpath.clients.choices import ContactMethod, Modality, PeerGenderPreference, ReferralStatus, Urgency
+from peerpath.clients.choices import (
+    ContactMethod,
+    DiagnosisGroup,
+    Modality,
+    PeerGenderPreference,
+    ReferralStatus,
+    Sex,
+    Urgency,
+)
 from peerpath.core.models import OrganisationScoped, Team
 from peerpath.lib.search import search_text
 
@@ -42,6 +50,10 @@ class Client(OrganisationScoped):
                                                 blank=True)
     preferred_contact_times = models.CharField(_("best times to reach"), max_length=120, blank=True)
     text_consent = models.BooleanField(_("agreed to receive text messages"), default=False)
+    # Optional baseline characteristics (blank = not recorded): the evaluation's balance table and adjusted comparison.
+    sex = models.CharField(_("sex (as recorded)"), max_length=12, choices=Sex.choices, blank=True)
+    diagnosis_group = models.CharField(_("primary diagnosis group"), max_length=16, choices=DiagnosisGroup.choices,
+                                       blank=True)
     search_text = models.TextField(editable=False, default="")
 
     objects = ClientManager()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import ExperienceArea, StaffMember
-from peerpath.clients.choices import REFERRAL_TRANSITIONS, ReferralStatus
+from peerpath.clients.choices import REFERRAL_TRANSITIONS, DiagnosisGroup, ReferralStatus, Sex
 from peerpath.clients.models import Client, Match, Referral
 from peerpath.clients.policies import (
     ASSIGN_REFERRAL,
@@ -41,6 +41,7 @@ def _text_given(value: str, field: str, message: str) -> str:
 def client_create(
     *, actor: StaffMember, team: Team, first_name: str, last_name: str, date_of_birth: date | None = None,
     preferred_name: str = "", record_number: str = "", language: str = "en", phone: str = "",
+    sex: str = "", diagnosis_group: str = "",
 ) -> Client:
     REGISTER_CLIENT.check(actor)
     if not may_use_team(actor, team):
@@ -49,11 +50,15 @@ def client_create(
     last_name = _text_given(last_name, "last_name", _("Enter the client's last name."))
     if date_of_birth and date_of_birth > timezone.localdate():
         raise ServiceError(_("Date of birth cannot be in the future."), field="date_of_birth", code="out_of_range")
+    if sex and sex not in Sex.values:
+        raise ServiceError(_("Choose one of the listed values, or leave it empty."), field="sex", code="invalid")
+    if diagnosis_group and diagnosis_group not in DiagnosisGroup.values:
+        raise ServiceError(_("Choose one of the listed values, or leave it empty."), field="diagnosis_group", code="invalid")
     with transaction.atomic():
         client = Client.objects.create(
             organisation_id=team.organisation_id, team=team, first_name=first_name, last_name=last_name,
             date_of_birth=date_of_birth, preferred_name=preferred_name.strip(), record_number=record_number.strip(),
-            language=language or "en", phone=phone.strip(),
+            language=language or "en", phone=phone.strip(), sex=sex, diagnosis_group=diagnosis_group,
         )
         audit_record(actor=actor, action=AuditAction.CREATE, target=client, client=client)
     return client

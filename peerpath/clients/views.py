@@ -115,7 +115,7 @@ def referral_create(request: AuthedRequest) -> HttpResponse:
                 client = data["client"] or services.client_create(
                     actor=user, team=data["team"], first_name=data["new_first_name"], last_name=data["new_last_name"],
                     date_of_birth=data["new_date_of_birth"], language=data["preferred_language"] or "en",
-                    phone=data["new_phone"],
+                    phone=data["new_phone"], sex=data["new_sex"], diagnosis_group=data["new_diagnosis_group"],
                 )
                 referral = services.referral_create(
                     actor=user, client=client, team=data["team"], reason=data["reason"], urgency=data["urgency"],

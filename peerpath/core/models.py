@@ -45,6 +45,10 @@ class Organisation(TimeStamped):
         _("soon referrals: days to act"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
     referral_routine_days = models.PositiveSmallIntegerField(
         _("routine referrals: days to act"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)])
+    currency = models.CharField(
+        _("currency"), max_length=3, default="USD",
+        help_text=_("ISO 4217 code (USD, EUR, GBP, ...) used for amounts in reports and the cost model."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -98,3 +98,20 @@ def encounter_note(rng: Any, first_name: str, activities: list[str]) -> str:
         f"{first_name} will call if things get hard before then.", "Will follow up on the plan step next visit.",
     ]))
     return " ".join(sentences)
+
+
+# Baseline characteristics of demo clients (optional fields: some are "not recorded"). Shares are typical of
+# community and acute adult mental-health services; the evaluation's balance table and adjusted comparison use them.
+SEX_SHARES = {"female": 0.45, "male": 0.50, "other": 0.01, "": 0.04}
+DIAGNOSIS_SHARES = {"psychosis": 0.28, "bipolar": 0.14, "depression": 0.22, "anxiety": 0.10, "substance": 0.10,
+                    "personality": 0.06, "other": 0.03, "": 0.07}
+
+
+def draw(rng: Any, shares: dict[str, float]) -> str:
+    """One value with the given shares (which add up to 1)."""
+    point, total = rng.random(), 0.0
+    for value, share in shares.items():
+        total += share
+        if point < total:
+            return value
+    return next(iter(shares))

@@ -218,13 +218,16 @@ def seed_core(*, clients: int = 300) -> DemoContext:
 
 def _seed_clients(org: Organisation, team_list: list[Team], count: int, rng: Any) -> list[Client]:
     rows = []
+    # Sex and diagnosis group from their own generator, so adding them left every other demo value as it was.
+    traits = random.Random(f"{org.slug}-client-traits")  # noqa: S311 - demo data, not security
     for i in range(count):
         first, last = names.client_name(rng, i)
         rows.append(Client(
             organisation=org, team=team_list[i % len(team_list)], first_name=first, last_name=last,
             date_of_birth=date(1950 + rng.randint(0, 52), rng.randint(1, 12), rng.randint(1, 28)),
             record_number=f"{org.slug[:2].upper()}{100000 + i}", language="es" if rng.random() < 0.18 else "en",
-            phone=f"555-01{rng.randint(10, 99)}",
+            phone=f"555-01{rng.randint(10, 99)}", sex=names.draw(traits, names.SEX_SHARES),
+            diagnosis_group=names.draw(traits, names.DIAGNOSIS_SHARES),
         ))
     if rows and org.slug == DEMO_ORG_SLUG:
         # Issue 13: the search story ("smith olga" finds Olga Smith) and contact details with and without text consent.

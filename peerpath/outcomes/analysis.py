@@ -49,9 +49,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # the rest are baseline covariates at the index date for the balance table and the adjusted comparison
 # (age in whole years, may be empty when unknown).
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
-    "km": ("followed_days", "age", "prior_admissions", "prior_inpatient_days", "prior_ed_visits"),
+    "km": ("followed_days", "age", "prior_admissions", "prior_inpatient_days", "prior_ed_visits", "sex", "diagnosis_group"),
 }
-MAY_BE_EMPTY = {"age"}
+# sex and diagnosis_group are numeric codes (see adjusted.CATEGORICAL; empty = not recorded).
+MAY_BE_EMPTY = {"age", "sex", "diagnosis_group"}
 
 RELIABILITY: dict[str, dict[str, Any]] = {
     "PHQ9": {"r": 0.89, "lower_is_better": True, "source": "Kroenke, Spitzer & Williams 2001 (alpha 0.89)"},

@@ -12,6 +12,7 @@ admission in the year before their index date (peer support here is offered afte
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,6 +30,19 @@ from peerpath.outcomes.models import ComparisonEnrolment, ServiceEvent
 WEIBULL_SHAPE = 0.6
 ONE_YEAR_READMISSION = {"peer": 0.28, "comparison": 0.50}
 HISTORICAL = {"peer": 220, "comparison": 240}
+# The usual-care group has more men and more psychosis and substance use than those who took up peer support
+# (as in services where people with psychosis engage less), and those diagnoses are re-admitted sooner: a
+# confounder the adjusted comparison must correct.
+HISTORY_SEX = {"peer": {"female": 0.52, "male": 0.43, "other": 0.01, "": 0.04},
+               "comparison": {"female": 0.38, "male": 0.57, "other": 0.01, "": 0.04}}
+HISTORY_DIAGNOSIS = {
+    "peer": {"psychosis": 0.20, "bipolar": 0.15, "depression": 0.30, "anxiety": 0.13, "substance": 0.07,
+             "personality": 0.07, "other": 0.03, "": 0.05},
+    "comparison": {"psychosis": 0.36, "bipolar": 0.13, "depression": 0.16, "anxiety": 0.07, "substance": 0.15,
+                   "personality": 0.05, "other": 0.02, "": 0.06},
+}
+# Relative speed of re-admission by diagnosis group (the Weibull scale is divided by it).
+DIAGNOSIS_RISK = {"psychosis": 1.35, "bipolar": 1.2, "substance": 1.3, "personality": 1.15}
 HOSPITALS = ["Riverside General — Ward 4", "St Anne's Psychiatric Unit", "County Hospital"]
 
 
@@ -54,12 +68,15 @@ def _seed_history(ctx: DemoContext, org: Any) -> None:
     peers = ctx.peers[org.pk]
     referrers = [s for s in ctx.all_staff[org.pk] if s.role == Role.CLINICIAN] or ctx.all_staff[org.pk]
     rows = []
+    traits = random.Random(f"{org.slug}-history-traits")  # noqa: S311 - demo data; its own generator (see seed.py)
     for i in range(HISTORICAL["peer"] + HISTORICAL["comparison"]):
         first, last = names.client_name(rng, 5000 + i)
+        group = "peer" if i < HISTORICAL["peer"] else "comparison"
         rows.append(Client(
             organisation=org, team=teams[i % len(teams)], first_name=first, last_name=last,
             date_of_birth=date(1950 + rng.randint(0, 52), rng.randint(1, 12), rng.randint(1, 28)),
             record_number=f"{org.slug[:2].upper()}{300000 + i}", language="es" if rng.random() < 0.18 else "en",
+            sex=names.draw(traits, HISTORY_SEX[group]), diagnosis_group=names.draw(traits, HISTORY_DIAGNOSIS[group]),
         ))
     created = Client.objects.bulk_create(rows)
     past_peer, usual_care = created[:HISTORICAL["peer"]], created[HISTORICAL["peer"]:]
@@ -119,6 +136,7 @@ def _seed_events(ctx: DemoContext, org: Any) -> None:
             events.append(ServiceEvent(organisation=org, client_id=client_id, kind=kind, occurred_on=day,
                                        recorded_by=recorder, source=extra.pop("source", EventSource.STAFF), **extra))
 
+    diagnosis = dict(Client.objects.filter(organisation=org).values_list("pk", "diagnosis_group"))
     for client_id, (group, index) in _index_dates(org).items():
         # The admission that led to the referral, sometimes another earlier in the year.
         # Usual-care clients had more admissions in the year before (sicker at baseline), so the crude comparison
@@ -133,7 +151,7 @@ def _seed_events(ctx: DemoContext, org: Any) -> None:
             add(client_id, EventKind.EMERGENCY, index - timedelta(days=rng.randint(1, 364)), facility="Riverside General ED")
         # After the index date: time to re-admission (Weibull), then possibly another stay.
         # More prior admissions, sooner re-admission (the confounding the adjusted comparison corrects for).
-        scale = _scale(ONE_YEAR_READMISSION[group]) / (1 + 0.5 * (prior - 1))
+        scale = _scale(ONE_YEAR_READMISSION[group]) / (1 + 0.5 * (prior - 1)) / DIAGNOSIS_RISK.get(diagnosis.get(client_id, ""), 1.0)
         day = index
         for _ in range(3):
             gap = max(1, int(rng.weibullvariate(scale, WEIBULL_SHAPE)))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -27,7 +27,8 @@ from peerpath.clients.permissions import visible_clients
 from peerpath.core import disclosure
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
-from peerpath.outcomes import analysis
+from peerpath.core.models import Team
+from peerpath.outcomes import adjusted, analysis
 from peerpath.outcomes.choices import EventKind
 from peerpath.outcomes.models import ComparisonEnrolment, ImportRun, ServiceEvent
 
@@ -88,6 +89,11 @@ class Cohort:
 
     def describe(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def team_name(organisation_id: int, team_id: int) -> str | None:
+    """A team's name for a cohort description (the organisation's own teams only)."""
+    return Team.objects.filter(organisation_id=organisation_id, pk=team_id).values_list("name", flat=True).first()
 
 
 def _pseudonym_key(organisation_id: int) -> str:
@@ -186,7 +192,8 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
     so waiting is never counted as peer time (no immortal time) and events while waiting are baseline
     history. A referred client still waiting today is in neither group."""
     empty = pd.DataFrame({"client_id": pd.Series(dtype="int64"), "group": pd.Series(dtype=object),
-                          "index_date": pd.Series(dtype="datetime64[ns]"), "dob": pd.Series(dtype="datetime64[ns]")})
+                          "index_date": pd.Series(dtype="datetime64[ns]"), "dob": pd.Series(dtype="datetime64[ns]"),
+                          "sex": pd.Series(dtype=float), "diagnosis_group": pd.Series(dtype=float)})
     clients = Client.objects.filter(organisation_id=organisation_id, is_active=True)
     if cohort.team_id:
         clients = clients.filter(team_id=cohort.team_id)
@@ -195,12 +202,14 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
     if cohort.language:
         clients = clients.filter(language=cohort.language)
     client_table = Client._meta.db_table
-    client_rows = _rows(clients.annotate(dob_day=RawSQL(_day_sql(f'"{client_table}"."date_of_birth"'), []))  # noqa: S611 - column name from the model
-                        .values_list("pk", "dob_day"))
+    client_rows = _rows(clients.annotate(dob_day=RawSQL(_day_sql(f'"{client_table}"."date_of_birth"'), []),  # noqa: S611 - column name from the model
+                                         sex_code=_code("sex"), diagnosis_code=_code("diagnosis_group"))
+                        .values_list("pk", "dob_day", "sex_code", "diagnosis_code"))
     if not client_rows:
         return empty
-    values = np.array(client_rows, dtype="float64").reshape(-1, 2)
-    frame = pd.DataFrame({"dob": _days(values[:, 1])}, index=pd.Index(values[:, 0].astype("int64"), name="client_id"))
+    values = np.array(client_rows, dtype="float64").reshape(-1, 4)
+    frame = pd.DataFrame({"dob": _days(values[:, 1]), "sex": values[:, 2], "diagnosis_group": values[:, 3]},
+                         index=pd.Index(values[:, 0].astype("int64"), name="client_id"))
 
     match_rows = _fetch(f"SELECT client_id, {_day_sql('started_on')} FROM {Match._meta.db_table} "  # noqa: S608
                         "WHERE organisation_id = %s", [organisation_id])
@@ -237,8 +246,16 @@ def cohort_members(*, organisation_id: int, cohort: Cohort, today: date) -> pd.D
         if cohort.age_max is not None:
             keep &= age < cohort.age_max + 1
         frame = frame[keep]
-    out = frame.reset_index()[["client_id", "group", "index_date", "dob"]]
+    out = frame.reset_index()[["client_id", "group", "index_date", "dob", "sex", "diagnosis_group"]]
     return out.astype({"index_date": "datetime64[ns]", "dob": "datetime64[ns]"})
+
+
+def _code(field: str) -> Case:
+    """A categorical client field as the numeric code of the analysis files (1 = the first level; NULL = not
+    recorded), computed in SQL so 100,000s of rows convert to numpy in one step."""
+    levels = adjusted.CATEGORICAL[field]
+    return Case(*[When(**{field: level}, then=Value(number)) for number, level in enumerate(levels, start=1)],
+                default=None, output_field=IntegerField())
 
 
 def _events(organisation_id: int) -> pd.DataFrame:
@@ -360,6 +377,8 @@ def _build(*, organisation_id: int, cohort: Cohort, today: date | None) -> tuple
         "event": km["event"].astype(int), "followed_days": km["followed_days"].astype(float),
         "age": km["age"].astype(float), "prior_admissions": km["prior_admissions"].astype(float),
         "prior_inpatient_days": km["days_pre"].astype(float), "prior_ed_visits": km["pre"].astype(float),
+        "sex": members.set_index("client_id")["sex"].reindex(km.index).astype(float),
+        "diagnosis_group": members.set_index("client_id")["diagnosis_group"].reindex(km.index).astype(float),
     }).reset_index(drop=True)
 
     did_rows = pd.concat([
@@ -434,6 +453,7 @@ def evaluation_for(
         "min_cell": min_cell(),
         "today": (today or timezone.localdate()).isoformat(),
     }
+    results["currency"] = getattr(user.organisation, "currency", "") or ""
     audit_record(actor=user, action=audit_action, target_type="outcomes.evaluation",
                  detail={"cohort": cohort.describe(), "clients": int(len(datasets["km"]))})
     return results, datasets

@@ -21,7 +21,8 @@ HORIZONS = (30, 90, 365)
 AT_RISK_TIMES = (0, 30, 90, 180, 365)
 
 METHOD = ("Kaplan–Meier estimate of time to first re-admission after the index date (lifelines KaplanMeierFitter, "
-          "95% CI by the exponential Greenwood formula); median = the first time the estimate is at or below 50%, "
+          "95% CI by the exponential Greenwood formula; where the estimate is 0% or 100% the band has no width, so the "
+          "Clopper–Pearson exact interval is shown instead); median = the first time the estimate is at or below 50%, "
           "with its 95% CI from the confidence band; log-rank test (lifelines logrank_test). Crude proportion at t = "
           "re-admitted by t among the clients whose follow-up could reach t (index date at least t days ago), with a "
           "Clopper–Pearson exact 95% CI; clients followed for less are excluded and counted.")
@@ -112,9 +113,15 @@ def _group(part: pd.DataFrame, group: str, min_cell: int) -> tuple[dict[str, Any
         cell: dict[str, Any] = {"km_readmitted": None, "km_ci": None}
         if h in kept or everyone:
             cell["km_readmitted"] = _round(1 - s_h)
+            # An exact bound gives its denominator back, so it uses only a count the table shows (else no CI).
             if int(((events == 1) & (times <= h)).sum()) == 0:
-                # No events: lifelines' band collapses to 0–0; show the exact interval for 0 of those at risk.
-                cell["km_ci"] = clopper_pearson(0, int((times >= h).sum())) if (times >= h).sum() else None
+                # No events: lifelines' band collapses to 0–0; show the exact interval for 0 of those at risk at h.
+                at_risk = safe.get(f"at_risk_{h}")
+                cell["km_ci"] = clopper_pearson(0, at_risk) if at_risk else None
+            elif everyone:
+                # Everyone had the event by h: the band collapses to 100–100%; show the exact interval for all of
+                # the re-admitted (nobody is left at risk after h, so they are all the group's events).
+                cell["km_ci"] = clopper_pearson(safe["events"], safe["events"]) if safe["events"] else None
             else:
                 cell["km_ci"] = [_round(1 - _step_at(upper, h)), _round(1 - _step_at(lower, h))]
         if f"eligible_{h}" in cells:

@@ -4,7 +4,6 @@ import csv
 import io
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerpath.clients.choices import DiagnosisGroup, Sex
 from peerpath.core.access import allow
 from peerpath.core.audit import audit_record
-from peerpath.core.choices import AuditAction, Role
+from peerpath.core.choices import AuditAction, Role, TeamType
 from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.outcomes import analysis, charts, selectors, services
+from peerpath.outcomes import adjusted, analysis, charts, selectors, services
 from peerpath.outcomes.forms import CohortForm, ImportForm, ServiceEventForm
 
 EVALUATION_ROLES = frozenset({Role.LEADER, Role.EVALUATOR})
@@ -117,7 +117,45 @@ def _measure_names() -> dict[str, str]:
 GROUP_LABELS = {"peer": "Peer support", "comparison": "Comparison (usual care)"}
 
 
-def _presentation(results: dict[str, Any]) -> dict[str, Any]:
+def _filters_in_words(filters: dict[str, Any], organisation: Any) -> list[tuple[str, str]]:
+    """The cohort filters as a reader of the report names them ('Age from: 18'), not as form fields."""
+    names = {"program": _("Program"), "team_id": _("Team"), "start": _("Index date from"), "end": _("Index date to"),
+             "age_min": _("Age from"), "age_max": _("Age to"), "language": _("Preferred language")}
+    languages = {"en": _("English"), "es": _("Spanish")}
+    out = []
+    for key, value in filters.items():
+        if key == "program":
+            value = dict(TeamType.choices).get(value, value)
+        elif key == "team_id":
+            value = (selectors.team_name(organisation.pk, value) if organisation else None) or value
+        elif key == "language":
+            value = languages.get(value, value)
+        out.append((str(names.get(key, key)), str(value)))
+    return out
+
+
+def _balance_label(row: dict[str, Any]) -> str:
+    """A balance-table row in words: 'Age at index (years)', 'Sex: female', 'Diagnosis group: not recorded'."""
+    names = {"age": _("Age at index (years)"), "prior_admissions": _("Admissions in the year before"),
+             "prior_inpatient_days": _("Inpatient days in the year before"),
+             "prior_ed_visits": _("Emergency visits in the year before")}
+    if not row.get("share"):
+        return names.get(row["covariate"], row["covariate"])
+    variable = {"sex": _("Sex"), "diagnosis_group": _("Diagnosis group")}.get(row["covariate"], row["covariate"])
+    choices = {"sex": dict(Sex.choices), "diagnosis_group": dict(DiagnosisGroup.choices)}.get(row["covariate"], {})
+
+    def name(level: str) -> str:
+        return str(_("not recorded")) if level == adjusted.NOT_RECORDED else str(choices.get(level, level))
+
+    if row["level"] == adjusted.COMBINED:  # levels too small to show alone
+        text = _("%(levels)s (combined: too few people to show each)") % {
+            "levels": ", ".join(name(v) for v in row.get("merged", []))}
+    else:
+        text = name(row["level"])
+    return f"{variable}: {text}"
+
+
+def _presentation(results: dict[str, Any], organisation: Any = None) -> dict[str, Any]:
     labels = {"peer": _("Peer support"), "comparison": _("Comparison (usual care)")}
     km = results.get("km")
     did = results.get("did")
@@ -137,10 +175,7 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
         ]
         adjusted = km.get("adjusted")
         if adjusted and adjusted.get("estimable"):
-            names = {"age": _("Age at index (years)"), "prior_admissions": _("Admissions in the year before"),
-                     "prior_inpatient_days": _("Inpatient days in the year before"),
-                     "prior_ed_visits": _("Emergency visits in the year before")}
-            out["balance"] = [{"label": names.get(c["covariate"], c["covariate"]), "crude": c, "weighted": w}
+            out["balance"] = [{"label": _balance_label(c), "share": bool(c.get("share")), "crude": c, "weighted": w}
                               for c, w in zip(adjusted["balance_crude"], adjusted["balance_weighted"], strict=True)]
             out["adjusted_crude"] = [[km["groups"][g]["horizons"][str(h)]["km_readmitted"] for g in analysis.GROUPS]
                                      for h in analysis.HORIZONS]
@@ -155,7 +190,11 @@ def _presentation(results: dict[str, Any]) -> dict[str, Any]:
             [_("Before"), _("After")],
             {g: [cells[f"{g}_pre"]["mean"], cells[f"{g}_post"]["mean"]] for g in analysis.GROUPS}, labels)
         out["did_rows"] = [{"label": labels[g], "pre": cells[f"{g}_pre"], "post": cells[f"{g}_post"]} for g in analysis.GROUPS]
-    out["currency"] = getattr(settings, "PEERPATH_CURRENCY", "")
+    out["currency"] = getattr(organisation, "currency", "") or ""
+    cost = results.get("cost")
+    out["default_costs"] = cost is not None and all(
+        float(cost["parameters"][k]) == v for k, v in analysis.COST_DEFAULTS.items())
+    out["filters"] = _filters_in_words(results.get("cohort", {}).get("filters", {}), organisation)
     prepost = results.get("prepost")
     if prepost:
         names = _measure_names()
@@ -172,8 +211,18 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     if cohort is None:
         return render(request, "outcomes/evaluation.html", context, status=400)
     results, datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs)
-    context.update({"r": results, "p": _presentation(results), "downloads": selectors.dataset_allowed(datasets)})
+    context.update({"r": results, "p": _presentation(results, request.user.organisation),  # type: ignore[union-attr]
+                    "downloads": selectors.dataset_allowed(datasets)})
     return render(request, "outcomes/evaluation.html", context)
+
+
+def report_html(request: HttpRequest, results: dict[str, Any]) -> str:
+    """The HTML the PDF report is rendered from (paper wording: no form, no links to follow)."""
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    return render_to_string("outcomes/report.html", {
+        "r": results, "p": _presentation(results, organisation), "organisation": organisation,
+        "generated": timezone.localtime(),
+    }, request=request)
 
 
 @allow(EVALUATION_ROLES)
@@ -185,11 +234,7 @@ def evaluation_pdf(request: HttpRequest) -> HttpResponse:
         return render(request, "outcomes/evaluation.html", {"form": form, "kinds": analysis.COLUMNS}, status=400)
     results, _datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs,
                                                   audit_action=AuditAction.EXPORT)
-    html = render_to_string("outcomes/report.html", {
-        "r": results, "p": _presentation(results), "organisation": request.user.organisation,  # type: ignore[union-attr]
-        "generated": timezone.localtime(),
-    }, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = HTML(string=report_html(request, results), base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="peerpath-evaluation.pdf"'
     return response

@@ -131,3 +131,29 @@ def test_inbox_puts_decisions_first_and_urgent_before_routine(world, login):
     waiting = ReferralFactory(client=world.a.client, referred_by=clinician, status="accepted")
     page = login(world.a.users["supervisor"]).get("/clients/referrals/").context["page"]
     assert [r.pk for r in page][:3] == [urgent.pk, world.a.referral.pk, waiting.pk]
+
+
+def test_sex_and_diagnosis_group_are_recorded_when_given_and_optional(world, login, api_client):
+    """Issue 12 point 2: optional baseline fields for the evaluation, from the page and the API."""
+    import json
+
+    http = login(world.a.users["clinician"])
+    http.post("/clients/referrals/new/", {
+        "new_first_name": "Rosa", "new_last_name": "Delgado", "new_sex": "female", "new_diagnosis_group": "bipolar",
+        "team": world.a.team.pk, "reason": "Second admission this year.", "urgency": "routine",
+    })
+    rosa = Client.objects.get(first_name="Rosa")
+    assert (rosa.sex, rosa.diagnosis_group) == ("female", "bipolar")
+    api = api_client(world.a.users["clinician"])
+    body = {"new_client": {"first_name": "Ana", "last_name": "Ruiz", "team_id": world.a.team.pk}, "team_id": world.a.team.pk,
+            "reason": "Lonely after discharge"}
+    assert api.post("/api/v1/referrals", json.dumps(body), content_type="application/json").status_code == 201
+    ana = Client.objects.get(first_name="Ana")
+    assert (ana.sex, ana.diagnosis_group) == ("", "")  # not recorded
+    shown = api.get(f"/api/v1/clients/{rosa.pk}").json()
+    assert (shown["sex"], shown["diagnosis_group"]) == ("female", "bipolar")
+    body["new_client"] = {"first_name": "Eva", "last_name": "Ruiz", "team_id": world.a.team.pk, "sex": "unknown"}
+    response = api.post("/api/v1/referrals", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["reason"] == "Choose one of the listed values, or leave it empty."
+    assert not Client.objects.filter(first_name="Eva").exists()

@@ -36,6 +36,12 @@ def pct(value: Any, digits: int = 1) -> str:
 
 
 @register.filter
+def share(value: Any) -> str:
+    """A share 0–1 as a whole percentage; a hidden share (None) shows as hidden."""
+    return _("hidden") if value is None else number_format(round(float(value) * 100), 0) + "%"
+
+
+@register.filter
 def pvalue(value: Any) -> str:
     if value is None:
         return "—"

@@ -65,3 +65,20 @@ def test_waiting_time_belongs_to_neither_group(world):
     row = km[km["client_id"] == selectors.pseudonym(org.organisation.pk, declined.pk)].iloc[0]
     # The admission while waiting is before the index date: history, not an outcome.
     assert (row["time_days"], row["event"]) == (float((TODAY - dt.date(2026, 1, 20)).days), 0)
+
+
+def test_sex_and_diagnosis_group_reach_the_dataset_as_codes_where_recorded(world):
+    """The time-to-event file carries sex and diagnosis group as the documented codes; empty = not recorded."""
+    import math
+
+    org = world.a
+    recorded = ClientFactory(team=org.team, sex="male", diagnosis_group="substance")
+    unrecorded = ClientFactory(team=org.team)
+    for client in (recorded, unrecorded):
+        MatchFactory(client=client, peer=org.users["peer"], started_on=dt.date(2026, 1, 11))
+    km = selectors.build_datasets(organisation_id=org.organisation.pk, cohort=selectors.Cohort(), today=TODAY)["km"]
+    rows = km.set_index("client_id")
+    first = rows.loc[selectors.pseudonym(org.organisation.pk, recorded.pk)]
+    assert (first["sex"], first["diagnosis_group"]) == (2.0, 5.0)  # male = 2, substance use = 5 (docs/outcomes.md)
+    second = rows.loc[selectors.pseudonym(org.organisation.pk, unrecorded.pk)]
+    assert math.isnan(second["sex"]) and math.isnan(second["diagnosis_group"])

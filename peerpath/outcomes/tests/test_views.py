@@ -61,7 +61,8 @@ def test_dataset_download_and_analyze_reproduce_the_page_numbers(world, login, a
         printed = json.loads(out.getvalue())["result"]
         assert json.loads(json.dumps(printed)) == json.loads(json.dumps(api[kind])), kind
     header = (tmp_path / "km.csv").read_text().splitlines()[0]
-    assert header == "client_id,group,time_days,event,followed_days,age,prior_admissions,prior_inpatient_days,prior_ed_visits"
+    assert header == ("client_id,group,time_days,event,followed_days,age,prior_admissions,prior_inpatient_days,prior_ed_visits,"
+                      "sex,diagnosis_group")
     # Each file has its own pseudonyms: rows of two files cannot be joined.
     codes = {kind: {line.split(",")[0] for line in (tmp_path / f"{kind}.csv").read_text().splitlines()[1:]}
              for kind in ("km", "did", "cost")}
@@ -136,3 +137,42 @@ def test_spanish_page(world, login, cohorts):
     assert "Evaluación del apoyo entre pares" in html
     assert "Reingreso hospitalario a los 30, 90 y 365 días" in html
     assert "Modelo de costes: ahorro neto por persona y año" in html
+
+
+def test_pdf_report_wording_fits_paper_with_the_organisations_currency_and_measure_names(world, rf):
+    """Issue 12 point 11: the HTML the PDF is rendered from has no 'form above', amounts in the organisation's
+    currency (no assumed $), instruments by name (PHQ-9, not phq9) and the cohort filters in words."""
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    from peerpath.measures.tests.factories import administration
+    from peerpath.outcomes import selectors, views
+
+    org = world.a
+    org.organisation.currency = "EUR"
+    org.organisation.save(update_fields=["currency"])
+    cohorts = build_cohorts(org, n_peer=30, n_comparison=30, index_days_ago=400, peer_readmit_days=[5] * 12,
+                            comparison_readmit_days=[40] * 12)
+    for i, client in enumerate(cohorts["peer"][:12] + cohorts["comparison"][:12]):
+        administration(org, client=client, code="phq9", timepoint="intake", status="completed",
+                       completed_at="2025-06-01T10:00Z", total_score=15 + i % 5)
+        administration(org, client=client, code="phq9", timepoint="followup", status="completed",
+                       completed_at="2025-09-01T10:00Z", total_score=9 + i % 4)
+    leader = org.users["leader"]
+    start = timezone.localdate() - dt.timedelta(days=500)
+    cohort = selectors.Cohort(start=start)
+    results, _datasets = selectors.evaluation_for(leader, cohort=cohort)
+    request = rf.get("/outcomes/evaluation/report.pdf", {"start": start.isoformat()})
+    request.user = leader
+    html = views.report_html(request, results)
+    assert "form above" not in html and "edit them" not in html.lower()
+    assert "Cost of one inpatient day</th><td>1,200 EUR</td>" in html
+    assert [m.start() for m in re.finditer(r"\$", html)] == [html.index("US$5,494") + 2]
+    assert "Peerpath's illustrative defaults" in html
+    assert '<th scope="row">PHQ-9 (Patient Health Questionnaire)</th>' in html and "phq9" not in html
+    assert f"Index date from: {start.isoformat()}" in html and "start =" not in html
+    # The page keeps its own wording (there is a form on the page).
+    page = views._presentation(results, org.organisation)
+    assert page["currency"] == "EUR"
