@@ -76,7 +76,7 @@ def service_event_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.import_service_events(actor=request.user, data=upload.read(), filename=upload.name)
+                result = services.import_service_events(actor=request.user, data=upload, filename=upload.name)
             except ServiceError as exc:
                 form.add_error("file", exc.reason)
         if not form.is_valid() or form.errors:
