@@ -30,6 +30,7 @@ ROUTES = [
     Route("outcomes:service_event_withdraw", allowed=ENTRY | IMPORTERS, method="POST", kwargs=_event,
           data=lambda w: {}, ok=frozenset({302})),
     Route("outcomes:service_event_import", allowed=IMPORTERS),
+    Route("outcomes:service_event_import_progress", allowed=IMPORTERS),
     Route("outcomes:evaluation", allowed=EVALUATORS),
     Route("outcomes:evaluation_pdf", allowed=EVALUATORS),
     # The world fixture has fewer than 11 clients per group: row-level data is refused (409) for allowed roles.
