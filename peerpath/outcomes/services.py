@@ -186,8 +186,11 @@ def _batches(rows: Iterable[CsvRow], size: int) -> Iterator[list[CsvRow]]:
         yield batch
 
 
-def _check_row(line: int, values: dict[str, str], client_id: int | None) -> ServiceEvent | RowProblem:
-    """One row's values as an unsaved event, or the row's problem (the first one found)."""
+Checked = tuple  # (line, client_id, kind, occurred_on, ended_on, status, facility, external_id)
+
+
+def _check_row(line: int, values: dict[str, str], client_id: int | None) -> Checked | RowProblem:
+    """One row's values, checked, or the row's problem (the first one found)."""
     if not values["record_number"]:
         return RowProblem(line, "record_number", _("Empty: give the client's record number."))
     if client_id is None:
@@ -206,8 +209,36 @@ def _check_row(line: int, values: dict[str, str], client_id: int | None) -> Serv
     for column, most in (("facility", 200), ("external_id", 80)):
         if len(values[column]) > most:
             return RowProblem(line, column, _("Too long: at most %(n)s characters.") % {"n": most})
-    return ServiceEvent(client_id=client_id, kind=kind, occurred_on=occurred_on, ended_on=ended_on, status=status,
-                        facility=values["facility"], external_id=values["external_id"], source=EventSource.IMPORT)
+    return (line, client_id, kind, occurred_on, ended_on, status, values["facility"], values["external_id"])
+
+
+_INSERT_UNNEST = """
+INSERT INTO "outcomes_serviceevent" (created_at, updated_at, is_active, organisation_id, recorded_by_id, source,
+                                   client_id, kind, occurred_on, ended_on, status, facility, external_id)
+SELECT %s, %s, true, %s, %s, %s, t.client_id, t.kind, t.occurred_on, t.ended_on, t.status, t.facility, t.external_id
+FROM unnest(%s::bigint[], %s::text[], %s::date[], %s::date[], %s::text[], %s::text[], %s::text[])
+     AS t(client_id, kind, occurred_on, ended_on, status, facility, external_id)
+RETURNING id, client_id, kind
+"""
+
+
+def _write_events(actor: Any, good: list[Checked]) -> list[tuple[int, int, str]]:
+    """Insert one batch; returns (id, client_id, kind) of each new event. On PostgreSQL one
+    ``INSERT ... SELECT FROM unnest(arrays)`` (the ORM's bulk_create spent most of the import's time
+    building a model instance and a parameter per field); elsewhere bulk_create."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        columns = list(zip(*[row[1:] for row in good], strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_UNNEST, [now, now, actor.organisation_id, actor.pk, EventSource.IMPORT,
+                                            *[list(c) for c in columns]])
+            return list(cursor.fetchall())
+    created = ServiceEvent.objects.bulk_create([
+        ServiceEvent(organisation_id=actor.organisation_id, recorded_by=actor, source=EventSource.IMPORT,
+                     client_id=client_id, kind=kind, occurred_on=occurred_on, ended_on=ended_on, status=status,
+                     facility=facility, external_id=external_id)
+        for _line, client_id, kind, occurred_on, ended_on, status, facility, external_id in good])
+    return [(e.pk, e.client_id, e.kind) for e in created]
 
 
 def _import_batch(actor: Any, batch: list[CsvRow], problems: list[RowProblem]) -> int:
@@ -219,45 +250,45 @@ def _import_batch(actor: Any, batch: list[CsvRow], problems: list[RowProblem]) -
         if row.problem is not None:
             problems.append(RowProblem(row.line, row.problem.column, row.problem.reason))
         else:
-            rows.append((row.line, {c: row.values.get(c, "") for c in IMPORT_COLUMNS}))
+            values = row.values
+            rows.append((row.line, values if all(c in values for c in IMPORT_COLUMNS)
+                         else {c: values.get(c, "") for c in IMPORT_COLUMNS}))
     numbers = {values["record_number"] for _line, values in rows if values["record_number"]}
     clients = dict(visible_clients(actor).filter(record_number__in=numbers).values_list("record_number", "pk")) if numbers else {}
-    checked: list[tuple[int, ServiceEvent]] = []
+    checked: list[Checked] = []
     for line, values in rows:
         outcome = _check_row(line, values, clients.get(values["record_number"]))
         if isinstance(outcome, RowProblem):
             problems.append(outcome)
         else:
-            checked.append((line, outcome))
+            checked.append(outcome)
     if not checked:
         return 0
     existing = set(
         ServiceEvent.objects.filter(organisation_id=actor.organisation_id, is_active=True,
-                                    client_id__in={e.client_id for _line, e in checked},
-                                    occurred_on__in={e.occurred_on for _line, e in checked})
+                                    client_id__in={row[1] for row in checked},
+                                    occurred_on__in={row[3] for row in checked})
         .values_list("client_id", "kind", "occurred_on", "external_id")
     )
-    good: list[ServiceEvent] = []
-    for line, event in checked:
-        key = (event.client_id, event.kind, event.occurred_on, event.external_id)
+    good: list[Checked] = []
+    for row in checked:
+        key = (row[1], row[2], row[3], row[7])
         if key in existing:
-            problems.append(RowProblem(line, "", _("Duplicate: this event is already recorded.")))
+            problems.append(RowProblem(row[0], "", _("Duplicate: this event is already recorded.")))
             continue
         existing.add(key)
-        event.organisation_id = actor.organisation_id
-        event.recorded_by = actor
-        good.append(event)
+        good.append(row)
     if not good:
         return 0
-    created = ServiceEvent.objects.bulk_create(good)
+    created = _write_events(actor, good)
     now = timezone.now()
     path = current_origin().path
     audit_record_history([{  # one bulk insert of chained events per batch, not one query per row
         "organisation_id": actor.organisation_id, "actor_id": actor.pk, "actor_username": actor.username,
-        "action": AuditAction.CREATE, "target_type": "outcomes.serviceevent", "target_id": event.pk,
-        "client_id": event.client_id, "occurred_at": now, "detail": {"kind": event.kind, "source": "import"},
+        "action": AuditAction.CREATE, "target_type": "outcomes.serviceevent", "target_id": pk,
+        "client_id": client_id, "occurred_at": now, "detail": {"kind": kind, "source": "import"},
         "path": path,
-    } for event in created])
+    } for pk, client_id, kind in created])
     return len(created)
 
 
