@@ -132,11 +132,13 @@ def service_event_import(request: HttpRequest, payload: ImportIn) -> dict[str, A
 
 @router.post("/service-events/import/file", response={200: ImportOut, **ERRORS, 413: ErrorOut},
              url_name="outcomes_service_event_import_file")
-def service_event_import_file(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+def service_event_import_file(request: HttpRequest, file: File[UploadedFile | None] = None) -> dict[str, Any]:
     """Import service events from a CSV file (multipart ``file``, up to 10 MB, the same as the import page),
     read as a stream; good rows are kept, each bad row is reported by its line in the file."""
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.IMPORT_ROLES)
+    _require(user, services.IMPORT_ROLES)  # before anything about the body: a denied role learns nothing
+    if file is None:
+        raise ServiceError(_("Attach the CSV file as the multipart field 'file'."), field="file")
     if file.size is not None and file.size > services.IMPORT_MAX_BYTES:
         raise ServiceError(_("The file is larger than 10 MB; split it into smaller files."), field="file")
     return _import_out(services.import_service_events(actor=user, data=file, filename=file.name or ""))
