@@ -49,6 +49,7 @@ def main(argv: list[str]) -> None:
     if "--sizes" in argv:
         sizes = [int(s) for s in argv[argv.index("--sizes") + 1].split(",")]
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings",
+           "DEBUG": "false",  # as in production: DEBUG keeps every query (and its parameters) in memory
            "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH", "")])),  # this tree's code
            "PEERPATH_VAR_DIR": os.environ.get("PEERPATH_VAR_DIR", str(Path(tempfile.gettempdir()) / "peerpath-bench-imports-var"))}
     me = str(Path(__file__).resolve())
