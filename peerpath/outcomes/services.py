@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from peerpath.lib.csvrows import CsvFileError, CsvRow, csv_rows
 from peerpath.outcomes.choices import STATUS_CHOICES, EventKind, EventSource
 from peerpath.outcomes.models import ComparisonEnrolment, ImportRun, ServiceEvent
 
+logger = logging.getLogger(__name__)
 ENTRY_ROLES = frozenset({Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER})
 IMPORT_ROLES = frozenset({Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER, Role.ADMIN})
 ENROL_ROLES = frozenset({Role.LEADER})
@@ -153,8 +155,10 @@ class _Progress:
     The rows themselves are written in one transaction (all or nothing per file), so an update made
     inside it would be invisible until the end. On PostgreSQL the count is written through a second,
     autocommit connection to the same database (one short UPDATE per batch of the committed "running"
-    run row, which the import's own transaction does not lock until it finishes). SQLite allows one
-    writer at a time, so there the count is only written with the result (development and tests)."""
+    run row, which the import's own transaction does not lock until it finishes); with the psycopg pool
+    it is a second connection from the pool while the import runs. A failure there only stops the
+    progress. SQLite allows one writer at a time, so there the count is only written with the result
+    (development and tests): the page then says "Importing …" without a count."""
 
     def __init__(self, run: ImportRun) -> None:
         self.run_id = run.pk
@@ -166,13 +170,21 @@ class _Progress:
     def update(self, rows_done: int) -> None:
         if self.side is None:
             return
-        with self.side.cursor() as cursor:
-            cursor.execute("UPDATE outcomes_importrun SET rows_done = %s, updated_at = %s WHERE id = %s",
-                           [rows_done, timezone.now(), self.run_id])
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute("UPDATE outcomes_importrun SET rows_done = %s, updated_at = %s WHERE id = %s",
+                               [rows_done, timezone.now(), self.run_id])
+        except Exception:  # progress is a courtesy: a full pool or a lost connection never stops the import
+            logger.warning("import %s: progress not recorded", self.run_id, exc_info=True)
+            self.close()
+            self.side = None
 
     def close(self) -> None:
         if self.side is not None:
-            self.side.close()
+            try:
+                self.side.close()
+            except Exception:  # pragma: no cover - closing a broken connection
+                logger.warning("import %s: progress connection not closed cleanly", self.run_id, exc_info=True)
 
 
 def _batches(rows: Iterable[CsvRow], size: int) -> Iterator[list[CsvRow]]:
