@@ -323,7 +323,8 @@ def import_service_events(
         rows = csv_rows(data, required=IMPORT_REQUIRED)
     except CsvFileError as exc:
         raise ServiceError(exc.problem.reason, field="file") from None
-    run = ImportRun.objects.create(organisation_id=actor.organisation_id, uploaded_by=actor, filename=filename[:200],
+    filename = "".join(ch for ch in (filename or "") if ch.isprintable())[:200]  # a name from a browser or a client
+    run = ImportRun.objects.create(organisation_id=actor.organisation_id, uploaded_by=actor, filename=filename,
                                    status="running")
     progress = _Progress(run)
     problems: list[RowProblem] = []
