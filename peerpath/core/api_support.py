@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from peerpath.core.api_types import Schema
+from peerpath.core.body_limit import api_body_limit
 from peerpath.core.exceptions import NotAllowed, ServiceError
 from peerpath.core.request_context import origin_from_meta, set_origin
 
@@ -150,8 +151,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
                                    status=500)
 
 
-def body_too_large_body() -> dict[str, Any]:
-    limit = settings.API_MAX_BODY_BYTES
+def body_too_large_body(limit: int | None = None) -> dict[str, Any]:
+    limit = limit or settings.API_MAX_BODY_BYTES
     return {"detail": f"The request body is too large (at most {limit} bytes).", "errors": [{"field": "body", "reason": "too large"}]}
 
 
@@ -167,17 +168,17 @@ class ApiBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in self.METHODS and request.path.startswith("/api/"):
-            limit = settings.API_MAX_BODY_BYTES
+            limit = api_body_limit(request.path, settings.API_MAX_BODY_BYTES)  # a file route may take more
             try:
                 declared = int(request.META.get("CONTENT_LENGTH") or -1)
             except ValueError:
                 declared = -1
             if declared > limit:
-                return JsonResponse(body_too_large_body(), status=413)
+                return JsonResponse(body_too_large_body(limit), status=413)
             if declared < 0:
                 data = request.read(limit + 1)
                 if len(data) > limit:
-                    return JsonResponse(body_too_large_body(), status=413)
+                    return JsonResponse(body_too_large_body(limit), status=413)
                 request._body = data  # type: ignore[attr-defined]  # what was read is the body
         return self.get_response(request)
 

@@ -84,3 +84,36 @@ class BodyLimitASGI:
                     "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+# ---------------------------------------------------------------- larger API bodies, by route
+
+# The API's bodies are small JSON (``API_MAX_BODY_BYTES``, 1 MB) except where a route takes a file: the
+# service-event import takes the same file as its page (10 MB). A route that needs more registers it here
+# (by URL name, at import of its API module) and ``api_support.ApiBodyLimitMiddleware`` applies it to that
+# path only. Still at most ``REQUEST_MAX_BODY_BYTES``, which ``BodyLimitASGI`` enforces for every request.
+_API_ROUTE_LIMITS: dict[str, int] = {}
+_paths: dict[str, int] | None = None
+
+
+def allow_api_body(url_name: str, limit: int) -> None:
+    """Let the API route ``api:<url_name>`` take a body of up to ``limit`` bytes."""
+    global _paths
+    _API_ROUTE_LIMITS[url_name] = limit
+    _paths = None
+
+
+def api_body_limit(path: str, default: int) -> int:
+    """The body limit for an API path: the route's own where registered, else ``default``."""
+    global _paths
+    if _paths is None:
+        from django.urls import NoReverseMatch, reverse
+
+        paths = {}
+        for name, limit in _API_ROUTE_LIMITS.items():
+            try:
+                paths[reverse(f"api:{name}")] = limit
+            except NoReverseMatch:  # pragma: no cover - a route registered but not mounted
+                continue
+        _paths = paths
+    return _paths.get(path, default)

@@ -18,10 +18,12 @@ scipy (paired t, bootstrap) and statsmodels (OLS with cluster-robust standard er
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,6 +32,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from peerpath.core import disclosure
+from peerpath.lib.csvrows import CsvFileError, csv_rows
 from peerpath.outcomes.survival import AT_RISK_TIMES, GROUPS, HORIZONS, km_analysis  # noqa: F401 - re-exported
 
 PERIODS = ("pre", "post")
@@ -94,41 +97,71 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _score_ranges() -> dict[str, tuple[float, float, str]]:
+    """The possible scores of each shipped measure, by ``measure_key`` (PHQ-9 0–27, GAD-7 0–21, ...),
+    from the measures' own definitions (read as data: no Django here)."""
+    path = Path(__file__).resolve().parents[1] / "measures" / "data" / "instruments.json"
+    try:
+        instruments = json.loads(path.read_text(encoding="utf-8"))["instruments"]
+    except (OSError, ValueError, KeyError):  # pragma: no cover - shipped with the package
+        return {}
+    return {measure_key(i["code"]): (float(i["min_score"]), float(i["max_score"]), i["name"].split(" (")[0])
+            for i in instruments if i.get("min_score") is not None and i.get("max_score") is not None}
+
+
 def read_dataset(kind: str, source: str | io.TextIOBase | Any) -> pd.DataFrame:
-    """Read and check one dataset CSV (a path, a file object or the text itself)."""
+    """Read and check one dataset CSV (a path, a binary or text file object, or the text itself) with the
+    platform's CSV reader (``peerpath.lib.csvrows``): every problem names the file's real line."""
     if kind not in COLUMNS:
         raise ValueError(f"Unknown dataset kind {kind!r}")
-    if isinstance(source, str) and "\n" in source:
-        source = io.StringIO(source)
+    if isinstance(source, str) and "\n" not in source and "\r" not in source:
+        with open(source, "rb") as handle:
+            return read_dataset(kind, handle)
+    if isinstance(source, io.TextIOWrapper) and source.buffer is not None:
+        source = source.buffer  # standard input: read the bytes, so a BOM is handled as in any file
     try:
-        raw = pd.read_csv(source, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise AnalysisInputError([InputProblem(0, ",".join(COLUMNS[kind]), "the file is empty; expected a header row")]) from None
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise AnalysisInputError([InputProblem(int(match.group(1)) if match else 0, "(row)",
-                                               "wrong number of fields in this row")]) from None
-    raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c for c in COLUMNS[kind] if c not in raw.columns]
-    if missing:
-        raise AnalysisInputError([InputProblem(1, c, "required column is missing from the header") for c in missing])
-    return check_dataset(kind, raw)
+        reader = csv_rows(source, required=COLUMNS[kind])
+    except CsvFileError as exc:
+        problem = exc.problem
+        if "empty" in problem.reason:
+            raise AnalysisInputError([InputProblem(0, ",".join(COLUMNS[kind]), "the file is empty; expected a header row")]) from None
+        if problem.column and "lacks" in problem.reason:
+            missing = [c for c in COLUMNS[kind] if c in problem.column.split(", ")]
+            raise AnalysisInputError([InputProblem(problem.line, c, "required column is missing from the header")
+                                      for c in missing]) from None
+        raise AnalysisInputError([InputProblem(problem.line, problem.column or "(header)", problem.reason)]) from None
+    problems: list[InputProblem] = []
+    records: list[tuple[int, dict[str, str]]] = []
+    for row in reader:
+        if row.problem is not None:
+            problems.append(InputProblem(row.line, row.problem.column or "(row)", row.problem.reason))
+        else:
+            records.append((row.line, row.values))
+    return _check_records(kind, reader.header, records, problems)
 
 
 def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
-    """Validate every cell; return a typed frame or raise naming each bad row and column."""
-    problems: list[InputProblem] = []
+    """Validate every cell of a frame (row n of the frame is line n + 2 of its file); return a typed frame
+    or raise naming each bad row and column."""
+    records = [(position + 2, {k: str(v) for k, v in record.items()}) for position, record in enumerate(raw.to_dict("records"))]
+    return _check_records(kind, [str(c).strip() for c in raw.columns], records, [])
+
+
+def _check_records(kind: str, header: list[str], records: list[tuple[int, dict[str, str]]],
+                   problems: list[InputProblem]) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     numeric = {
         "km": {"time_days"}, "prepost": {"pre", "post"}, "did": {"outcome"},
         "cost": set(COLUMNS["cost"]) - {"client_id", "group"},
     }[kind]
-    optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c in raw.columns]
+    # Any finite number: a change score, a difference or another real-valued outcome may be negative.
+    signed = {"pre", "post", "outcome"}
+    optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c in header]
     numeric = numeric | set(optional)
     columns = list(COLUMNS[kind]) + optional
     seen: set[tuple[str, ...]] = set()
-    for position, record in enumerate(raw.to_dict("records")):
-        line = position + 2
+    group_of: dict[str, tuple[str, int]] = {}  # client id -> (group, first line)
+    for line, record in records:
         row: dict[str, Any] = {}
         for column in columns:
             value = str(record.get(column, "")).strip()
@@ -159,9 +192,24 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
                 number = _number(value)
                 if number is None:
                     problems.append(InputProblem(line, column, f"{value!r} is not a number"))
-                elif number < 0 and column not in {"pre", "post"}:
+                elif number < 0 and column not in signed:
                     problems.append(InputProblem(line, column, f"{value!r} is negative"))
                 row[column] = number if number is not None else 0.0
+        if kind == "prepost" and row.get("measure"):
+            known = SCORE_RANGES.get(measure_key(row["measure"]))
+            for column in ("pre", "post"):
+                number = _number(str(record.get(column, "")).strip())
+                if known and number is not None and not known[0] <= number <= known[1]:
+                    low, high, name = known
+                    problems.append(InputProblem(line, column, f"{number:g} is outside the {name} score range "
+                                                               f"{low:g}–{high:g}"))
+        client, group = row.get("client_id", ""), row.get("group", "")
+        if client and group in GROUPS:
+            first = group_of.setdefault(client, (group, line))
+            if first[0] != group:
+                problems.append(InputProblem(line, "group", (
+                    f"client {client!r} is in group {group!r} here but in {first[0]!r} on row {first[1]}; "
+                    "a client is in one group only")))
         key = {"km": ("client_id",), "prepost": ("client_id", "measure"), "did": ("client_id", "period"),
                "cost": ("client_id",)}[kind]
         ident = tuple(row.get(k, "") for k in key)
@@ -170,6 +218,7 @@ def check_dataset(kind: str, raw: pd.DataFrame) -> pd.DataFrame:
         seen.add(ident)
         rows.append(row)
     if problems:
+        problems.sort(key=lambda p: p.row)
         raise AnalysisInputError(problems)
     frame = pd.DataFrame(rows, columns=columns)
     if not len(frame):
@@ -209,6 +258,9 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 def measure_key(measure: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", measure.upper())
+
+
+SCORE_RANGES = _score_ranges()
 
 
 def prepost_analysis(frame: pd.DataFrame, *, min_cell: int = 11, eligible: dict[str, int] | None = None) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def seed(ctx: DemoContext) -> None:
     _seed_history(ctx, main)
     for org in ctx.organisations:
         _seed_events(ctx, org)
+    _seed_import(ctx, main)
 
 
 def _seed_history(ctx: DemoContext, org: Any) -> None:
@@ -189,3 +190,25 @@ def _poisson(rng: Any, mean: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def _seed_import(ctx: DemoContext, org: Any) -> None:
+    """One import by the program leader, as a spreadsheet exports it (BOM, CR LF, a blank line), with three
+    rows refused: the import page lists them by their line in the file, and "Your recent imports" shows it."""
+    from peerpath.outcomes import services
+
+    leader = ctx.staff["leader"]
+    numbers = [c.record_number for c in ctx.clients[org.pk] if c.record_number][:3]
+    if len(numbers) < 3:
+        return
+    day = (ctx.today - timedelta(days=12)).isoformat()
+    lines = ["record_number,kind,occurred_on,ended_on,status,facility,external_id",
+             f"{numbers[0]},emergency,{day},,,St Mary's ED,ADT-1001",
+             f"{numbers[1]},outpatient,{day},,,Riverside clinic,ADT-1002",
+             "",
+             f"{numbers[2]},crisis,{day},,,Crisis line,ADT-1003",
+             f"XX999999,emergency,{day},,,St Mary's ED,ADT-1004",
+             f'{numbers[0]},emergency,{day},,,"St Mary\'s ED,ADT-1005',
+             f"{numbers[1]},emergency,{day},,,St Mary's ED,ADT-1006,"]
+    data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n"
+    services.import_service_events(actor=leader, data=data, filename="ward-discharges.csv")

@@ -10,6 +10,7 @@ from peerpath.core.choices import TeamType
 from peerpath.core.models import Team
 from peerpath.outcomes.analysis import COST_DEFAULTS
 from peerpath.outcomes.choices import EmploymentStatus, EventKind, HousingStatus
+from peerpath.outcomes.services import IMPORT_MAX_BYTES
 
 
 class DateInput(forms.DateInput):
@@ -34,7 +35,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
+        if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB; split it into smaller files."))
         return upload
 

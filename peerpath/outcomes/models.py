@@ -56,8 +56,13 @@ class ImportRun(OrganisationScoped):
     rows_imported = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     # Written (committed) before the first row, so a run killed mid-import still says what happened:
-    # "running" with no rows written (the rows are written in one transaction with the "done" state).
-    status = models.CharField(max_length=12, choices=[("running", _("running")), ("done", _("done"))], default="done")
+    # "running" with no rows written (the rows are written in one transaction with the "done" state);
+    # "failed" when it stopped on an error (nothing written either).
+    status = models.CharField(max_length=12, choices=[("running", _("running")), ("done", _("done")),
+                                                      ("failed", _("failed"))], default="done")
+    # Rows read so far, updated per batch while it runs (visible from outside the import's transaction
+    # on PostgreSQL: services._Progress); equals rows_total once done.
+    rows_done = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -73,6 +73,12 @@ def recent_imports(user: Any) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(organisation_id=user.organisation_id, uploaded_by=user).order_by("-created_at")[:5]
 
 
+def running_imports(user: Any) -> QuerySet[ImportRun]:
+    """The reader's own imports still running (progress: ``rows_done``), newest first."""
+    return ImportRun.objects.filter(organisation_id=user.organisation_id, uploaded_by=user,
+                                    status="running").order_by("-created_at")[:3]
+
+
 # ---------------------------------------------------------------- cohorts
 
 @dataclass(frozen=True)

@@ -76,14 +76,34 @@ def service_event_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.import_service_events(actor=request.user, data=upload.read(), filename=upload.name)
+                result = services.import_service_events(actor=request.user, data=upload, filename=upload.name)
             except ServiceError as exc:
                 form.add_error("file", exc.reason)
         if not form.is_valid() or form.errors:
             status = 400
     context = {"form": form, "result": result, "columns": services.IMPORT_COLUMNS,
-               "recent": selectors.recent_imports(request.user)}
+               "recent": selectors.recent_imports(request.user), **_progress_context(request.user, polling=False),
+               "problems_shown": result.problems[:PROBLEMS_SHOWN] if result else [],
+               "problems_more": max(0, len(result.problems) - PROBLEMS_SHOWN) if result else 0}
     return render(request, "outcomes/import.html", context, status=status)
+
+
+PROBLEMS_SHOWN = 1000
+STALE_AFTER_SECONDS = 120  # a running import writes its progress every batch (about a second)
+
+
+def _progress_context(user: Any, *, polling: bool) -> dict[str, Any]:
+    now = timezone.now()
+    running = [{"run": run, "stale": (now - run.updated_at).total_seconds() > STALE_AFTER_SECONDS}
+               for run in selectors.running_imports(user)]
+    # Poll while anything runs, and after a submit (the file may still be uploading: no run yet).
+    return {"running": running, "polling": polling or any(not r["stale"] for r in running)}
+
+
+@allow(IMPORT_ROLES)
+def service_event_import_progress(request: HttpRequest) -> HttpResponse:
+    """The progress of the reader's running imports, polled by the import page while a file imports."""
+    return render(request, "outcomes/_import_progress.html", _progress_context(request.user, polling=True))
 
 
 # ---------------------------------------------------------------- evaluation

@@ -30,6 +30,7 @@ ROUTES = [
     Route("outcomes:service_event_withdraw", allowed=ENTRY | IMPORTERS, method="POST", kwargs=_event,
           data=lambda w: {}, ok=frozenset({302})),
     Route("outcomes:service_event_import", allowed=IMPORTERS),
+    Route("outcomes:service_event_import_progress", allowed=IMPORTERS),
     Route("outcomes:evaluation", allowed=EVALUATORS),
     Route("outcomes:evaluation_pdf", allowed=EVALUATORS),
     # The world fixture has fewer than 11 clients per group: row-level data is refused (409) for allowed roles.
@@ -40,6 +41,9 @@ ROUTES = [
           data=lambda w: {"client_id": w.a.client.pk, "kind": "emergency", "occurred_on": "2026-01-05"}, ok=frozenset({201})),
     Route("api:outcomes_service_event_withdraw", allowed=ENTRY | IMPORTERS, method="POST", kwargs=_event, data=lambda w: {}),
     Route("api:outcomes_service_event_import", allowed=IMPORTERS, method="POST", data=_csv),
+    # The matrix sends JSON: an allowed role is told to attach the file (400), a denied one is refused first.
+    Route("api:outcomes_service_event_import_file", allowed=IMPORTERS, method="POST", data=lambda w: {},
+          ok=frozenset({400})),
     Route("api:outcomes_evaluation", allowed=EVALUATORS),
     Route("api:outcomes_comparison_enrol", allowed={"leader"}, method="POST", org_bound=True,
           data=lambda w: {"client_id": w.a.unmatched_client.pk, "index_date": "2026-01-05"}),

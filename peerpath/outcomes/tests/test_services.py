@@ -107,13 +107,14 @@ def test_import_keeps_good_rows_and_reports_each_bad_one(world):
     result = services.import_service_events(actor=world.a.users["clinician"], data=CSV.encode(), filename="adt.csv")
     assert result.imported == 3
     assert [(p.row, p.column) for p in result.problems] == [
-        (4, "record_number"), (5, "occurred_on"), (6, "ended_on"), (7, "status"), (9, "record_number"), (10, ""), (11, "record_number"),
+        (4, "record_number"), (5, "occurred_on"), (6, "ended_on"), (7, "status"), (9, "record_number"), (10, "external_id"), (11, "record_number"),
     ]
     reasons = {p.row: str(p.reason) for p in result.problems}
     assert reasons[4] == "No client of yours has this record number."
     assert reasons[5] == "Not a date: write it as YYYY-MM-DD."
     assert reasons[6] == "Discharge cannot be before admission."
-    assert reasons[10] == "This row has more fields than the header."
+    assert reasons[10] == ("This row has 8 fields but the header has 7 columns: the value 'extra' after this column "
+                           "has no column (a comma inside a value must be quoted).")
     assert reasons[11] == "No client of yours has this record number."  # another organisation's client
     kinds = sorted(ServiceEvent.objects.filter(client=world.a.client).values_list("kind", "source"))
     assert kinds == [("admission", "import"), ("crisis", "import"), ("emergency", "import")]

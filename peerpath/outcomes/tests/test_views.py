@@ -176,3 +176,38 @@ def test_pdf_report_wording_fits_paper_with_the_organisations_currency_and_measu
     # The page keeps its own wording (there is a form on the page).
     page = views._presentation(results, org.organisation)
     assert page["currency"] == "EUR"
+
+
+def test_the_import_page_polls_progress_and_shows_a_running_imports_rows(world, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.outcomes.models import ImportRun
+
+    leader = world.a.users["leader"]
+    http = login(leader)
+    page = http.get("/outcomes/service-use/import/").content.decode()
+    assert 'hx-get="/outcomes/service-use/import/progress/"' in page
+    assert 'hx-trigger="submit from:#import-form delay:500ms"' in page  # starts polling when the form is sent
+    assert "Uploading the file…" in http.get("/outcomes/service-use/import/progress/").content.decode()
+    run = ImportRun.objects.create(organisation=world.a.organisation, uploaded_by=leader, filename="adt.csv",
+                                   status="running", rows_done=40000)
+    fragment = http.get("/outcomes/service-use/import/progress/").content.decode()
+    assert "Importing adt.csv: 40,000 rows read so far." in fragment
+    assert 'hx-trigger="load delay:1s"' in fragment
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=5))
+    fragment = http.get("/outcomes/service-use/import/progress/").content.decode()
+    assert "adt.csv: stopped before it finished; no rows were written." in fragment
+    other = login(world.a.users["clinician"]).get("/outcomes/service-use/import/progress/").content.decode()
+    assert "adt.csv" not in other  # only one's own imports
+
+
+def test_the_import_page_shows_the_first_thousand_refused_rows_and_counts_the_rest(world, login):
+    lines = ["record_number,kind,occurred_on"] + [f"NOPE-{i},crisis,2026-01-05" for i in range(1200)]
+    upload = io.BytesIO("\n".join(lines).encode())
+    upload.name = "adt.csv"
+    html = login(world.a.users["leader"]).post("/outcomes/service-use/import/", {"file": upload}).content.decode()
+    assert "0 of 1200 rows imported; 1200 rows refused." in html
+    assert "<td>1001</td>" in html and "<td>1002</td>" not in html
+    assert "… and 200 more refused rows" in html

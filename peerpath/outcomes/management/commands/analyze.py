@@ -44,8 +44,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, name = options["kind"], options["file"]
+        min_cell = options["min_cell"]  # call_command(min_cell=...) bypasses the argument's type check
+        if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+            raise CommandError(f"--min-cell must be a whole number of at least 1 (1 shows every count), not {min_cell!r}")
         if name == "-":
-            source: Any = sys.stdin
+            source: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         else:
             path = Path(name)
             if not path.is_file():
@@ -65,6 +68,6 @@ class Command(BaseCommand):
         costs = {key: options[key] for key in analysis.COST_DEFAULTS}
         if any(v < 0 for v in costs.values()):
             raise CommandError("Costs cannot be negative.")
-        result = analysis.run_all({kind: frame}, min_cell=options["min_cell"], cost_parameters=costs, kinds=[kind])[kind]
+        result = analysis.run_all({kind: frame}, min_cell=min_cell, cost_parameters=costs, kinds=[kind])[kind]
         self.stdout.write(json.dumps({"analysis": kind, "file": name, "rows": int(len(frame)), "result": result},
                                      indent=2, ensure_ascii=False))
