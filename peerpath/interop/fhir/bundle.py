@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from peerpath.clients import services as client_services
 from peerpath.clients.models import Client, Referral
@@ -35,7 +36,7 @@ FIELD_PATHS = {  # service field → FHIRPath inside the entry's resource
     "first_name": "name.given", "last_name": "name.family", "date_of_birth": "birthDate", "phone": "telecom",
     "email": "telecom", "preferred_name": "name", "record_number": "identifier", "language": "communication",
     "reason": "reasonCode", "urgency": "priority", "occurred_on": "period.start", "ended_on": "period.end",
-    "kind": "class", "team": "", "facility": "serviceProvider",
+    "kind": "class", "team": "", "facility": "serviceProvider", "status": "status",
 }
 
 
@@ -156,6 +157,14 @@ def _service_request(run: Run, resource: dict[str, Any]) -> tuple[str, Referral 
     fields = referral_fields(resource)
     referral = client_services.referral_create(actor=run.actor, client=client, reason=fields["reason"],
                                                urgency=fields["urgency"])
+    status = resource.get("status")  # a referral the sender already ended arrives ended, through the same services
+    if status == "revoked":
+        referral = client_services.referral_decline(actor=run.actor, referral_id=referral.pk,
+                                                    reason=_("Declined in the sending system."))
+    elif status == "completed":
+        client_services.referral_accept(actor=run.actor, referral_id=referral.pk)
+        referral = client_services.referral_close(actor=run.actor, referral_id=referral.pk,
+                                                  reason=_("Completed in the sending system."))
     _remember(run.actor, "ServiceRequest", identifiers, referral.pk)
     return "201 Created", referral
 
