@@ -11,6 +11,7 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from peerpath.care.models import Goal
 from peerpath.care.selectors import care_team_for
+from peerpath.clients.models import Match
 from peerpath.interop.fhir import (
     careplan,
     careteam,
@@ -44,8 +45,15 @@ class ResourceSpec:
 
 
 def _care_team(client: Any, ctx: MapContext) -> dict[str, Any]:
-    team = care_team_for(client)
-    return careteam.to_fhir(client, ctx, peers=team["peers"], members=team["members"])
+    """``care.selectors.care_team_for``'s answer, batched: the team's members from the selector once per team, the
+    matched peers from the rows' prefetched active matches (the selector's own rule, in its order)."""
+    if not hasattr(client, "fhir_matches"):
+        team = care_team_for(client)
+        return careteam.to_fhir(client, ctx, peers=team["peers"], members=team["members"])
+    members = ctx.memo(("care-team-members", client.team_id), lambda: care_team_for(client)["members"])
+    peers = sorted({m.peer_id: m.peer for m in client.fhir_matches}.values(),
+                   key=lambda s: (s.first_name, s.last_name, s.username))
+    return careteam.to_fhir(client, ctx, peers=peers, members=members)
 
 
 def _plan(plan: Any, ctx: MapContext) -> dict[str, Any]:
@@ -80,7 +88,9 @@ SPECS: dict[str, ResourceSpec] = {spec.type: spec for spec in [
     ),
     ResourceSpec("Organization", policies.organisations, organization.to_fhir, "organisation"),
     ResourceSpec(
-        "CareTeam", lambda a: policies.clients(a).select_related("team"), _care_team, "care-team",
+        "CareTeam", lambda a: policies.clients(a).select_related("team").prefetch_related(Prefetch(
+            "matches", queryset=Match.objects.filter(is_active=True).select_related("peer"), to_attr="fhir_matches")),
+        _care_team, "care-team",
         patient_path="pk", client_of=lambda c: c, description="Each client's care team (id = the client's id).",
     ),
     ResourceSpec(
