@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -25,6 +26,7 @@ from peerpath.interop.fhir import (
     servicerequest,
 )
 from peerpath.interop.fhir.context import MapContext
+from peerpath.measures.models import InstrumentItem, ItemAnswer
 from peerpath.measures.selectors import questions
 from peerpath.workforce.models import Credential
 
@@ -65,8 +67,13 @@ def _questionnaire(instrument: Any, ctx: MapContext) -> dict[str, Any]:
 
 
 def _response(administration: Any, ctx: MapContext) -> dict[str, Any]:
-    labels = {(o.option_set, o.value): o.label for o in administration.instrument.options.all()}
-    answers = sorted(administration.answers.all(), key=lambda a: a.item.number)
+    """The instrument's items and answer labels are read once per instrument (not per response, per chunk)."""
+    instrument = administration.instrument
+    labels = ctx.memo(("answer-labels", instrument.pk),
+                      lambda: {(o.option_set, o.value): o.label for o in instrument.options.all()})
+    items = ctx.memo(("items", instrument.pk), lambda: {i.pk: i for i in InstrumentItem.objects.filter(instrument=instrument)})
+    answers = sorted((SimpleNamespace(item=items[a.item_id], value=a.value) for a in administration.fhir_answers),
+                     key=lambda a: a.item.number)
     return observation.response_to_fhir(administration, ctx, answers=answers, labels=labels)
 
 
@@ -122,8 +129,9 @@ SPECS: dict[str, ResourceSpec] = {spec.type: spec for spec in [
     ),
     ResourceSpec(
         "QuestionnaireResponse",
-        lambda a: policies.responses(a).select_related("instrument", "client").prefetch_related("answers__item",
-                                                                                              "instrument__options"),
+        lambda a: policies.responses(a).select_related("instrument", "client").prefetch_related(Prefetch(
+            "answers", queryset=ItemAnswer.objects.order_by().only("id", "administration_id", "item_id", "value"),
+            to_attr="fhir_answers")),
         _response, "administration", patient_path="client_id", date_path="completed_at",
         client_of=lambda adm: adm.client, description="Item answers of completed measures (not for clinicians).",
     ),
