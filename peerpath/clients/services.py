@@ -69,8 +69,8 @@ def client_update(*, actor: StaffMember, client: Client, **changes: Any) -> list
     different → no write and no audit event. Returns the names of the fields changed."""
     REGISTER_CLIENT.check(actor, client.team)
     unknown = set(changes) - set(CLIENT_DETAILS)
-    if unknown:
-        raise ServiceError(_("Unknown client detail."), field=sorted(unknown)[0])
+    if unknown:  # a caller's mistake, not the user's
+        raise TypeError(f"client_update() got unexpected details: {', '.join(sorted(unknown))}")
     for name in ("first_name", "last_name"):
         if name in changes:
             changes[name] = _text_given(changes[name], name, _("Enter the client's first name.") if name == "first_name"
