@@ -40,7 +40,7 @@ def _text_given(value: str, field: str, message: str) -> str:
 
 def client_create(
     *, actor: StaffMember, team: Team, first_name: str, last_name: str, date_of_birth: date | None = None,
-    preferred_name: str = "", record_number: str = "", language: str = "en", phone: str = "",
+    preferred_name: str = "", record_number: str = "", language: str = "en", phone: str = "", email: str = "",
     sex: str = "", diagnosis_group: str = "",
 ) -> Client:
     REGISTER_CLIENT.check(actor)
@@ -58,10 +58,41 @@ def client_create(
         client = Client.objects.create(
             organisation_id=team.organisation_id, team=team, first_name=first_name, last_name=last_name,
             date_of_birth=date_of_birth, preferred_name=preferred_name.strip(), record_number=record_number.strip(),
-            language=language or "en", phone=phone.strip(), sex=sex, diagnosis_group=diagnosis_group,
+            language=language or "en", phone=phone.strip(), email=email.strip(), sex=sex,
+            diagnosis_group=diagnosis_group,
         )
         audit_record(actor=actor, action=AuditAction.CREATE, target=client, client=client)
     return client
+
+
+CLIENT_DETAILS = ("first_name", "last_name", "preferred_name", "date_of_birth", "record_number", "language", "phone",
+                  "email")
+
+
+def client_update(*, actor: StaffMember, client: Client, **changes: Any) -> list[str]:
+    """Correct a client's registration details (``CLIENT_DETAILS``; the caller resolved ``client`` through the
+    selectors). Saves only the fields that differ, through ``Client.save`` so ``search_text`` follows; nothing
+    different → no write and no audit event. Returns the names of the fields changed."""
+    REGISTER_CLIENT.check(actor, client.team)
+    unknown = set(changes) - set(CLIENT_DETAILS)
+    if unknown:  # a caller's mistake, not the user's
+        raise TypeError(f"client_update() got unexpected details: {', '.join(sorted(unknown))}")
+    for name in ("first_name", "last_name"):
+        if name in changes:
+            changes[name] = _text_given(changes[name], name, _("Enter the client's first name.") if name == "first_name"
+                                        else _("Enter the client's last name."))
+    if changes.get("date_of_birth") and changes["date_of_birth"] > timezone.localdate():
+        raise ServiceError(_("Date of birth cannot be in the future."), field="date_of_birth", code="out_of_range")
+    changes = {k: (v.strip() if isinstance(v, str) else v) for k, v in changes.items()}
+    changed = [name for name in CLIENT_DETAILS if name in changes and getattr(client, name) != changes[name]]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(client, name, changes[name])
+        client.save(update_fields=[*changed, "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, target=client, client=client, detail={"changed": changed})
+    return changed
 
 
 def referral_create(

@@ -1,5 +1,6 @@
 """Demo data for interoperability: a registered EHR system, a recent batch import from it with one refused
-entry (and its OperationOutcome), and a completed bulk export for the funder's warehouse."""
+entry (and its OperationOutcome), a re-sent Patient that updates the client's contact details, and a completed
+bulk export for the funder's warehouse."""
 
 from __future__ import annotations
 
@@ -59,6 +60,11 @@ def seed(ctx: Any) -> None:
         actor=admin, name="Riverside General EHR", jwks=_public_jwks(),
         scopes="system/*.read system/Patient.write system/ServiceRequest.write system/Encounter.write")
     import_bundle(actor=leader, bundle=_ehr_bundle())
+    # A week later the EHR re-sends Dana Marsh with new contact details: the same client, updated (not a second one).
+    update = _ehr_bundle()["entry"][0]
+    update["resource"]["telecom"] = [{"system": "phone", "value": "555-0148"},
+                                     {"system": "email", "value": "dana.marsh@example.org"}]
+    import_bundle(actor=leader, bundle={"resourceType": "Bundle", "type": "transaction", "entry": [update]})
     export = BulkExport.objects.create(
         organisation=organisation, requested_by=admin, level="patient",
         types=["Patient", "ServiceRequest", "Encounter", "Observation"],

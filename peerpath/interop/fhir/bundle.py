@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from peerpath.clients import services as client_services
 from peerpath.clients.models import Client, Referral
@@ -32,8 +34,9 @@ ORDER = {"Patient": 0, "ServiceRequest": 1, "Encounter": 2}
 EVENT_KIND_BY_CLASS = {"IMP": "admission", "ACUTE": "admission", "NONAC": "admission", "EMER": "emergency"}
 FIELD_PATHS = {  # service field → FHIRPath inside the entry's resource
     "first_name": "name.given", "last_name": "name.family", "date_of_birth": "birthDate", "phone": "telecom",
+    "email": "telecom", "preferred_name": "name", "record_number": "identifier", "language": "communication",
     "reason": "reasonCode", "urgency": "priority", "occurred_on": "period.start", "ended_on": "period.end",
-    "kind": "class", "team": "", "facility": "serviceProvider",
+    "kind": "class", "team": "", "facility": "serviceProvider", "status": "status",
 }
 
 
@@ -64,10 +67,14 @@ def _known(actor: Any, resource_type: str, identifiers: list[tuple[str, str]]) -
 
 
 def _remember(actor: Any, resource_type: str, identifiers: list[tuple[str, str]], target_id: int) -> None:
+    """Keep each identifier pointing at the record; one already doing so is left untouched (a re-send writes nothing)."""
     for system, value in identifiers:
-        ExternalIdentifier.objects.update_or_create(
+        row, created = ExternalIdentifier.objects.get_or_create(
             organisation_id=actor.organisation_id, resource_type=resource_type, system=system, value=value,
             defaults={"target_id": target_id, "is_active": True})
+        if not created and (row.target_id, row.is_active) != (target_id, True):
+            row.target_id, row.is_active = target_id, True
+            row.save(update_fields=["target_id", "is_active", "updated_at"])
 
 
 def _date(value: str | None, path: str) -> dt.date | None:
@@ -79,23 +86,49 @@ def _date(value: str | None, path: str) -> dt.date | None:
         raise EntryError("invalid", f"Not a date: {value}", path) from exc
 
 
+def _record_number(resource: dict[str, Any]) -> str:
+    return next((i.get("value", "") for i in resource.get("identifier") or []
+                 if any(c.get("code") == "MR" for c in (i.get("type") or {}).get("coding") or [])), "")
+
+
+def _details(resource: dict[str, Any]) -> dict[str, Any]:
+    """The client details this Patient states (elements it leaves out are not details to clear)."""
+    fields = client_fields(resource)
+    details: dict[str, Any] = {"first_name": fields["first_name"], "last_name": fields["last_name"]}
+    if resource.get("birthDate"):
+        details["date_of_birth"] = _date(fields["date_of_birth"], "birthDate")
+    if any(n.get("use") == "usual" for n in resource.get("name") or []):
+        details["preferred_name"] = fields["preferred_name"]
+    if resource.get("communication"):
+        details["language"] = fields["language"][:8]
+    if fields["phone"]:
+        details["phone"] = fields["phone"][:40]
+    if fields["email"]:
+        try:
+            validate_email(fields["email"])
+        except ValidationError as exc:
+            raise EntryError("invalid", f"Not an email address: {fields['email']}", "telecom") from exc
+        details["email"] = fields["email"]
+    record_number = _record_number(resource)
+    if record_number:
+        details["record_number"] = record_number[:40]
+    return details
+
+
 def _patient(run: Run, resource: dict[str, Any]) -> tuple[str, Client]:
     identifiers = _identifiers(resource)
     if not identifiers:
         raise EntryError("required", "A Patient needs an identifier with system and value.", "identifier")
     known = _known(run.actor, "Patient", identifiers)
+    details = _details(resource)
     if known is not None:
         client = visible_clients(run.actor).filter(pk=known).first()
         if client is None:
             raise EntryError("forbidden", "This patient's record is not one you may update.", "identifier")
+        client_services.client_update(actor=run.actor, client=client, **details)  # no change → no write, no audit
+        _remember(run.actor, "Patient", identifiers, client.pk)  # an identifier the EHR added since
         return "200 OK", client
-    fields = client_fields(resource)
-    record_number = next((i["value"] for i in resource.get("identifier") or []
-                          if any(c.get("code") == "MR" for c in (i.get("type") or {}).get("coding") or [])), "")
-    client = client_services.client_create(
-        actor=run.actor, team=run.team, first_name=fields["first_name"], last_name=fields["last_name"],
-        date_of_birth=_date(fields["date_of_birth"], "birthDate"), preferred_name=fields["preferred_name"],
-        record_number=record_number[:40], language=fields["language"][:8], phone=fields["phone"][:40])
+    client = client_services.client_create(actor=run.actor, team=run.team, **details)
     _remember(run.actor, "Patient", identifiers, client.pk)
     return "201 Created", client
 
@@ -124,6 +157,14 @@ def _service_request(run: Run, resource: dict[str, Any]) -> tuple[str, Referral 
     fields = referral_fields(resource)
     referral = client_services.referral_create(actor=run.actor, client=client, reason=fields["reason"],
                                                urgency=fields["urgency"])
+    status = resource.get("status")  # a referral the sender already ended arrives ended, through the same services
+    if status == "revoked":
+        referral = client_services.referral_decline(actor=run.actor, referral_id=referral.pk,
+                                                    reason=_("Declined in the sending system."))
+    elif status == "completed":
+        client_services.referral_accept(actor=run.actor, referral_id=referral.pk)
+        referral = client_services.referral_close(actor=run.actor, referral_id=referral.pk,
+                                                  reason=_("Completed in the sending system."))
     _remember(run.actor, "ServiceRequest", identifiers, referral.pk)
     return "201 Created", referral
 

@@ -66,13 +66,21 @@ def narrative(text: str) -> dict[str, str]:
 def drop_empty(resource: dict[str, Any]) -> dict[str, Any]:
     """FHIR forbids empty values ("" , [] or {}); mappers build freely and call this last."""
 
-    def clean(value: Any) -> Any:
+    def empty(value: Any) -> bool:
+        return value is None or (not value and isinstance(value, (str, list, dict)))
+
+    def clean(value: Any) -> Any:  # one pass; the export maps every row through it, so no second walk
         if isinstance(value, dict):
-            cleaned = {k: clean(v) for k, v in value.items()}
-            return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
+            out = {}
+            for key, item in value.items():
+                if isinstance(item, (dict, list)):
+                    item = clean(item)
+                if not empty(item):
+                    out[key] = item
+            return out
         if isinstance(value, list):
-            items = [clean(v) for v in value]
-            return [v for v in items if v not in (None, "", [], {})]
+            items = [clean(v) if isinstance(v, (dict, list)) else v for v in value]
+            return [v for v in items if not empty(v)]
         return value
 
     return clean(resource)

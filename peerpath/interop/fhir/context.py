@@ -14,6 +14,13 @@ class MapContext:
     base_url: str = "http://localhost/fhir/r4"
     _slugs: dict[int, str] = field(default_factory=dict)
     _part2: set[int] | None = None
+    _memo: dict[Any, Any] = field(default_factory=dict)
+
+    def memo(self, key: Any, compute: Any) -> Any:
+        """A value computed once per request or export (e.g. a team's members, shared by its clients' CareTeams)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def part2_ids(self) -> set[int]:

@@ -39,7 +39,8 @@ def to_fhir(client: Client, ctx: MapContext) -> dict[str, Any]:
         "identifier": identifiers,
         "active": client.is_active,
         "name": names,
-        "telecom": [{"system": "phone", "value": client.phone, "use": "mobile"}] if client.phone else [],
+        "telecom": [*([{"system": "phone", "value": client.phone, "use": "mobile"}] if client.phone else []),
+                    *([{"system": "email", "value": client.email}] if client.email else [])],
         "gender": "unknown",
         "birthDate": date(client.date_of_birth),
         "communication": [{"language": {"coding": [coding(LANGUAGE_SYSTEM, language, LANGUAGE_NAMES.get(language, ""))]},
@@ -50,12 +51,13 @@ def to_fhir(client: Client, ctx: MapContext) -> dict[str, Any]:
 
 
 def client_fields(resource: dict[str, Any]) -> dict[str, Any]:
-    """The client fields a Patient carries (for import): names, birth date, phone, language."""
+    """The client fields a Patient carries (for import): names, birth date, phone, email, language."""
     names = resource.get("name") or []
     official = next((n for n in names if n.get("use") in (None, "official")), names[0] if names else {})
     usual = next((n for n in names if n.get("use") == "usual"), None)
     given = official.get("given") or []
     phone = next((t.get("value", "") for t in resource.get("telecom") or [] if t.get("system") == "phone"), "")
+    email = next((t.get("value", "") for t in resource.get("telecom") or [] if t.get("system") == "email"), "")
     language = ""
     for comm in resource.get("communication") or []:
         for c in (comm.get("language") or {}).get("coding") or []:
@@ -68,5 +70,6 @@ def client_fields(resource: dict[str, Any]) -> dict[str, Any]:
         "preferred_name": (usual.get("given") or [""])[0] if usual else "",
         "date_of_birth": resource.get("birthDate") or None,
         "phone": phone,
+        "email": email,
         "language": language or "en",
     }

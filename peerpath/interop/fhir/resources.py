@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 
 from peerpath.care.models import Goal
 from peerpath.care.selectors import care_team_for
+from peerpath.clients.models import Match
 from peerpath.interop.fhir import (
     careplan,
     careteam,
@@ -24,6 +26,7 @@ from peerpath.interop.fhir import (
     servicerequest,
 )
 from peerpath.interop.fhir.context import MapContext
+from peerpath.measures.models import InstrumentItem, ItemAnswer
 from peerpath.measures.selectors import questions
 from peerpath.workforce.models import Credential
 
@@ -44,8 +47,15 @@ class ResourceSpec:
 
 
 def _care_team(client: Any, ctx: MapContext) -> dict[str, Any]:
-    team = care_team_for(client)
-    return careteam.to_fhir(client, ctx, peers=team["peers"], members=team["members"])
+    """``care.selectors.care_team_for``'s answer, batched: the team's members from the selector once per team, the
+    matched peers from the rows' prefetched active matches (the selector's own rule, in its order)."""
+    if not hasattr(client, "fhir_matches"):
+        team = care_team_for(client)
+        return careteam.to_fhir(client, ctx, peers=team["peers"], members=team["members"])
+    members = ctx.memo(("care-team-members", client.team_id), lambda: care_team_for(client)["members"])
+    peers = sorted({m.peer_id: m.peer for m in client.fhir_matches}.values(),
+                   key=lambda s: (s.first_name, s.last_name, s.username))
+    return careteam.to_fhir(client, ctx, peers=peers, members=members)
 
 
 def _plan(plan: Any, ctx: MapContext) -> dict[str, Any]:
@@ -57,8 +67,13 @@ def _questionnaire(instrument: Any, ctx: MapContext) -> dict[str, Any]:
 
 
 def _response(administration: Any, ctx: MapContext) -> dict[str, Any]:
-    labels = {(o.option_set, o.value): o.label for o in administration.instrument.options.all()}
-    answers = sorted(administration.answers.all(), key=lambda a: a.item.number)
+    """The instrument's items and answer labels are read once per instrument (not per response, per chunk)."""
+    instrument = administration.instrument
+    labels = ctx.memo(("answer-labels", instrument.pk),
+                      lambda: {(o.option_set, o.value): o.label for o in instrument.options.all()})
+    items = ctx.memo(("items", instrument.pk), lambda: {i.pk: i for i in InstrumentItem.objects.filter(instrument=instrument)})
+    answers = sorted((SimpleNamespace(item=items[a.item_id], value=a.value) for a in administration.fhir_answers),
+                     key=lambda a: a.item.number)
     return observation.response_to_fhir(administration, ctx, answers=answers, labels=labels)
 
 
@@ -80,7 +95,9 @@ SPECS: dict[str, ResourceSpec] = {spec.type: spec for spec in [
     ),
     ResourceSpec("Organization", policies.organisations, organization.to_fhir, "organisation"),
     ResourceSpec(
-        "CareTeam", lambda a: policies.clients(a).select_related("team"), _care_team, "care-team",
+        "CareTeam", lambda a: policies.clients(a).select_related("team").prefetch_related(Prefetch(
+            "matches", queryset=Match.objects.filter(is_active=True).select_related("peer"), to_attr="fhir_matches")),
+        _care_team, "care-team",
         patient_path="pk", client_of=lambda c: c, description="Each client's care team (id = the client's id).",
     ),
     ResourceSpec(
@@ -112,8 +129,9 @@ SPECS: dict[str, ResourceSpec] = {spec.type: spec for spec in [
     ),
     ResourceSpec(
         "QuestionnaireResponse",
-        lambda a: policies.responses(a).select_related("instrument", "client").prefetch_related("answers__item",
-                                                                                              "instrument__options"),
+        lambda a: policies.responses(a).select_related("instrument", "client").prefetch_related(Prefetch(
+            "answers", queryset=ItemAnswer.objects.order_by().only("id", "administration_id", "item_id", "value"),
+            to_attr="fhir_answers")),
         _response, "administration", patient_path="client_id", date_path="completed_at",
         client_of=lambda adm: adm.client, description="Item answers of completed measures (not for clinicians).",
     ),

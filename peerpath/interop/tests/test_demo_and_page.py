@@ -8,6 +8,7 @@ import json
 import pytest
 
 from peerpath.accounts.models import StaffMember
+from peerpath.clients.models import Client
 from peerpath.interop.models import BulkExport, BundleImport, SystemClient
 
 
@@ -20,7 +21,11 @@ def test_demo_shows_a_registered_ehr_a_partly_refused_import_and_a_finished_expo
     settings.PEERPATH_DEMO_PASSWORD = "demo-password-for-tests"
     seed_demo(clients=40)
     assert SystemClient.objects.get().name == "Riverside General EHR"
-    run = BundleImport.objects.get()
+    run = BundleImport.objects.get(bundle_type="batch")
+    update = BundleImport.objects.get(bundle_type="transaction")
+    assert (update.entries_total, update.entries_written, update.succeeded) == (1, 1, True)
+    dana = Client.objects.get(first_name="Dana", last_name="Marsh")  # updated, not registered twice
+    assert (dana.phone, dana.email, str(dana.date_of_birth)) == ("555-0148", "dana.marsh@example.org", "1988-05-17")
     assert (run.bundle_type, run.entries_total, run.entries_written, run.succeeded) == ("batch", 6, 5, False)
     issue = run.outcomes[0]["outcome"]["issue"][0]
     assert issue["expression"] == ["Bundle.entry[5].resource.class"] and issue["code"] == "not-supported"

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Run benchmarks (PostgreSQL); figures are written to bench/results/<name>.json."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("name", help="core, workforce, outcomes, implementation or all")
+        parser.add_argument("name", help="core, workforce, outcomes, implementation, fhir or all")
         parser.add_argument("rest", nargs=argparse.REMAINDER, help="passed to the benchmark")
 
     def handle(self, *args: Any, **options: Any) -> None:

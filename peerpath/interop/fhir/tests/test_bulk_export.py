@@ -12,6 +12,7 @@ from django.test import Client as DjangoClient
 from django.utils import timezone
 
 from peerpath.accounts.tests.factories import make_token
+from peerpath.care.selectors import care_team_for
 from peerpath.core.models import AuditEvent
 from peerpath.interop.fhir import bulk
 from peerpath.interop.fhir.bulk import PATIENT_TYPES, SYSTEM_TYPES
@@ -131,3 +132,33 @@ def test_only_organisation_wide_readers_export_and_only_the_requester_polls(fhir
 
 def test_patient_level_types_exclude_staff_and_library():
     assert "Practitioner" not in PATIENT_TYPES and "Questionnaire" not in PATIENT_TYPES
+
+
+def test_exported_care_teams_equal_the_care_selector(fhir_world, http, django_capture_on_commit_callbacks):
+    """The export batches the care team (members once per team, peers prefetched); it must say what
+    ``care.selectors.care_team_for`` says for every client, peers in the selector's order."""
+    from peerpath.accounts.tests.factories import StaffFactory
+    from peerpath.clients.models import Client
+    from peerpath.clients.tests.factories import MatchFactory
+    from peerpath.interop.fhir import careteam
+    from peerpath.interop.fhir.context import MapContext
+
+    a = fhir_world.a
+    first = StaffFactory(username="aa-peer", first_name="Aaron", organisation=a.organisation, role="peer", teams=[a.team])
+    MatchFactory(client=a.client, peer=first)
+    ended = StaffFactory(username="ended-peer", organisation=a.organisation, role="peer", teams=[])
+    MatchFactory(client=a.unmatched_client, peer=ended, is_active=False)
+    response = kick_off(http, "$export", django_capture_on_commit_callbacks, _type="CareTeam")
+    manifest = json.loads(http.get(response["Content-Location"]).content)
+    exported = [json.loads(line) for line in b"".join(http.get(manifest["output"][0]["url"]).streaming_content)
+                .decode().splitlines()]
+    ctx = MapContext.for_actor(a.users["admin"])
+    expected = []
+    for client in Client.objects.filter(organisation=a.organisation, is_active=True).order_by("pk"):
+        team = care_team_for(client)
+        expected.append(careteam.to_fhir(client, ctx, peers=team["peers"], members=team["members"]))
+    assert [{k: v for k, v in r.items() if k != "meta"} for r in exported] == [
+        {k: v for k, v in r.items() if k != "meta"} for r in expected]
+    members = [p["member"]["reference"] for p in exported[0]["participant"]]
+    assert members[:2] == [f"Practitioner/{first.pk}", f"Practitioner/{a.users['peer'].pk}"]
+    assert f"Practitioner/{ended.pk}" not in json.dumps(exported)

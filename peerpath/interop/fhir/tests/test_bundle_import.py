@@ -3,13 +3,16 @@ the existing services, idempotently; a failed transaction writes nothing and nam
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
 from peerpath.clients.models import Client, Referral
+from peerpath.clients.selectors import client_search_for
 from peerpath.core.models import AuditEvent
 from peerpath.interop.models import BundleImport, ExternalIdentifier
+from peerpath.lib.search import search_text
 from peerpath.outcomes.models import ServiceEvent
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +161,101 @@ def test_an_imported_patient_is_found_by_the_ehr_identifier(world, post, fhir_ge
     post(world.a.users["leader"])(ehr_bundle())
     status, bundle, _ = fhir_get(world.a.users["leader"])("Patient", identifier=f"{MRN}|E-1001")
     assert status == 200 and [e["resource"]["name"][0]["family"] for e in bundle["entry"]] == ["Okafor"]
+
+
+def _audit(client, action):
+    return list(AuditEvent.objects.filter(target_type="clients.client", target_id=str(client.pk), action=action)
+                .values_list("detail", flat=True))
+
+
+def test_re_sending_a_changed_patient_updates_the_client_through_the_service(world, post):
+    a = world.a
+    send = post(a.users["leader"])
+    send(ehr_bundle())
+    client = Client.objects.get(organisation=a.organisation, last_name="Okafor")
+    before = counts(a.organisation)
+    bundle = ehr_bundle()
+    patient = bundle["entry"][0]["resource"]
+    patient["name"] = [{"use": "official", "family": "Okafor-Reyes", "given": ["Adaeze"]},
+                       {"use": "usual", "given": ["Ada"]}]
+    patient["birthDate"] = "1990-04-03"
+    patient["telecom"] = [{"system": "phone", "value": "555-0123"}, {"system": "email", "value": "ada@example.org"}]
+    patient["communication"] = [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "es-MX"}]}}]
+    status, body = send(bundle)
+    assert status == 200 and body["entry"][0]["response"] == {"status": "200 OK", "location": f"Patient/{client.pk}"}
+    client.refresh_from_db()
+    assert (client.first_name, client.last_name, client.preferred_name, str(client.date_of_birth), client.phone,
+            client.email, client.language, client.record_number) == (
+        "Adaeze", "Okafor-Reyes", "Ada", "1990-04-03", "555-0123", "ada@example.org", "es", "E-1001")
+    assert client.search_text == search_text(names=["Adaeze", "Okafor-Reyes", "Ada"], record_number="E-1001",
+                                             date_of_birth=dt.date(1990, 4, 3), phones=["555-0123"])
+    assert [c.pk for c in client_search_for(a.users["leader"], "adaeze")] == [client.pk]
+    assert client_search_for(a.users["leader"], "5550199") == []  # the old phone is gone from the search line
+    assert _audit(client, "update") == [{"changed": ["first_name", "last_name", "preferred_name", "date_of_birth",
+                                                     "language", "phone", "email"]}]
+    assert counts(a.organisation) == before  # no second client, referral, event or identifier
+
+
+def test_an_unchanged_patient_writes_nothing_and_no_audit_event(world, post):
+    a = world.a
+    send = post(a.users["leader"])
+    send(ehr_bundle())
+    client = Client.objects.get(organisation=a.organisation, last_name="Okafor")
+    stamps = (client.updated_at, sorted(ExternalIdentifier.objects.filter(organisation=a.organisation)
+                                        .values_list("pk", "updated_at")))
+    events = AuditEvent.objects.filter(organisation=a.organisation).exclude(target_type="interop.bundleimport").count()
+    status, body = send(ehr_bundle())
+    assert status == 200 and [e["response"]["status"] for e in body["entry"]] == ["200 OK"] * 4
+    client.refresh_from_db()
+    assert (client.updated_at, sorted(ExternalIdentifier.objects.filter(organisation=a.organisation)
+                                      .values_list("pk", "updated_at"))) == stamps
+    assert _audit(client, "update") == []
+    assert AuditEvent.objects.filter(organisation=a.organisation).exclude(
+        target_type="interop.bundleimport").count() == events
+
+
+def test_a_patient_leaving_out_elements_keeps_what_peerpath_holds(world, post):
+    a = world.a
+    send = post(a.users["leader"])
+    send(ehr_bundle())
+    bundle = ehr_bundle()
+    patient = bundle["entry"][0]["resource"]
+    del patient["telecom"], patient["birthDate"]
+    send(bundle)
+    client = Client.objects.get(organisation=a.organisation, last_name="Okafor")
+    assert (client.phone, str(client.date_of_birth)) == ("555-0199", "1990-03-04") and _audit(client, "update") == []
+
+
+def test_a_refused_update_changes_nothing_and_names_the_element(world, post):
+    a = world.a
+    send = post(a.users["leader"])
+    send(ehr_bundle())
+    bundle = ehr_bundle()
+    bundle["entry"][0]["resource"]["name"] = [{"family": " ", "given": ["Ada"]}]
+    bundle["entry"][0]["resource"]["birthDate"] = "1991-01-01"
+    status, outcome = send(bundle)
+    assert status == 400 and outcome["issue"][0]["expression"] == ["Bundle.entry[0].resource.name.family"]
+    client = Client.objects.get(organisation=a.organisation, last_name="Okafor")
+    assert str(client.date_of_birth) == "1990-03-04" and _audit(client, "update") == []
+
+
+def test_an_invalid_email_is_refused_at_telecom(world, post):
+    bundle = ehr_bundle()
+    bundle["entry"][0]["resource"]["telecom"] = [{"system": "email", "value": "not an address"}]
+    status, outcome = post(world.a.users["leader"])(bundle)
+    assert status == 400 and outcome["issue"][0]["expression"] == ["Bundle.entry[0].resource.telecom"]
+    assert not Client.objects.filter(last_name="Okafor").exists()
+
+
+def test_a_clinician_cannot_update_a_client_outside_their_teams(world, post):
+    a = world.a
+    post(a.users["leader"])(ehr_bundle())
+    client = Client.objects.get(organisation=a.organisation, last_name="Okafor")
+    Client.objects.filter(pk=client.pk).update(team=a.other_team)  # setup: moved off the clinician's team
+    clinician = a.users["clinician"]
+    bundle = ehr_bundle()
+    bundle["entry"][0]["resource"]["name"] = [{"family": "Changed", "given": ["Ada"]}]
+    status, outcome = post(clinician)(bundle)
+    assert status == 400 and outcome["issue"][0]["code"] == "forbidden"
+    client.refresh_from_db()
+    assert client.last_name == "Okafor" and _audit(client, "update") == []
