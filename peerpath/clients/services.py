@@ -189,13 +189,18 @@ def _assign(referral: Referral, actor: StaffMember, peer: StaffMember) -> None:
 
 
 def referral_assign(*, actor: StaffMember, referral_id: int, peer: StaffMember) -> Referral:
-    """Assign an accepted referral to a peer; the client joins that peer's caseload."""
+    """Assign a referral to a peer; the client joins that peer's caseload. A new referral is accepted and
+    assigned in one step (a supervisor picking a suggested peer has decided on it): both moves are audited,
+    in one transaction."""
     ASSIGN_REFERRAL.check(actor)
     if actor.role == Role.PEER and peer.pk != actor.pk:
         raise NotAllowed(_("A peer can only take a referral on themselves."))
     with transaction.atomic():
         referral = _lock_referral(actor, referral_id)
         ASSIGN_REFERRAL.check(actor, referral)
+        if referral.status == ReferralStatus.NEW:
+            HANDLE_REFERRAL.check(actor, referral)
+            _move(referral, actor, ReferralStatus.ACCEPTED)
         _assign(referral, actor, peer)
     return referral
 

@@ -147,6 +147,8 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "is_peer": role == Role.PEER,
         "may_close": CLOSE_REFERRAL.allows(request.user, referral),
+        # A supervisor may accept and assign in one step; a peer accepts (and takes it on) first.
+        "may_assign": ASSIGN_REFERRAL.allows(request.user, referral) and role != Role.PEER,
     }
     return render(request, "clients/referral_detail.html", context)
 

@@ -144,3 +144,35 @@ def test_the_referrer_sees_who_has_the_client_and_the_first_contact_on_page_and_
     row = row[:row.index("</tr>")]
     assert a.users["peer"].display_name in row
     assert timezone.localtime(seen_at).strftime("%Y-%m-%d") in row
+
+
+def test_a_supervisor_accepts_and_assigns_a_suggested_peer_in_one_step(world, login, django_capture_on_commit_callbacks):
+    from peerpath.core.models import AuditEvent
+
+    a = world.a
+    referral = _referral(world)
+    page = login(a.users["supervisor"]).get(reverse("clients:referral_detail", args=[referral.pk])).content.decode()
+    assert "Accept and assign to" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(a.users["supervisor"]).post(reverse("clients:referral_assign", args=[referral.pk]),
+                                                      {"peer": a.users["peer"].pk})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.assigned_peer) == ("assigned", a.users["peer"])
+    moves = [e["to"] for e in AuditEvent.objects.filter(target_type="clients.referral", target_id=str(referral.pk))
+             .order_by("pk").values_list("detail", flat=True) if "to" in e]
+    assert moves == ["accepted", "assigned"]
+    assert [kind for kind, _ in _notes(a.users["clinician"])] == ["referral.assigned_for_referrer"]
+    assert [kind for kind, _ in _notes(a.users["peer"])] == ["referral.assigned_to_peer"]
+
+
+def test_a_peer_cannot_assign_a_new_referral_to_another_peer_and_nothing_changes(world):
+    from peerpath.core.exceptions import NotAllowed
+
+    a = world.a
+    other = StaffFactory(organisation=a.organisation, role="peer", teams=[a.team])
+    referral = _referral(world)
+    with pytest.raises(NotAllowed):
+        services.referral_assign(actor=a.users["peer"], referral_id=referral.pk, peer=other)
+    referral.refresh_from_db()
+    assert (referral.status, referral.assigned_peer) == ("new", None)
