@@ -12,11 +12,12 @@ from ninja import File, Query, Router, Status, UploadedFile
 from pydantic import ConfigDict, Field, StrictInt
 
 from peerpath.core import body_limit
+from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
 from peerpath.core.api_types import Id, Schema
 from peerpath.core.choices import Role, TeamType
-from peerpath.core.exceptions import NotAllowed, ServiceError
-from peerpath.core.models import Team
+from peerpath.core.exceptions import ServiceError
+from peerpath.core.tenancy import team_for
 from peerpath.outcomes import analysis, selectors, services
 from peerpath.outcomes.choices import EventKind
 
@@ -55,15 +56,10 @@ def _out(event: Any) -> dict[str, Any]:
             "is_active": event.is_active}
 
 
-def _require(user: Any, roles: set[str] | frozenset[str]) -> None:
-    if user.role not in roles:
-        raise NotAllowed
-
-
 @router.get("/clients/{client_id}/service-events", response={200: list[ServiceEventOut], **ERRORS}, url_name="outcomes_service_event_list")
 def service_event_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, READ_ROLES)
+    require(user, READ_ROLES)
     client = selectors.client_for(user, client_id)
     return [_out(e) for e in selectors.service_events_for(user, client)]
 
@@ -71,7 +67,7 @@ def service_event_list(request: HttpRequest, client_id: Id) -> list[dict[str, An
 @router.post("/service-events", response={201: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_create")
 def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> Status:
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.ENTRY_ROLES)
+    require(user, services.ENTRY_ROLES)
     client = selectors.client_for(user, payload.client_id, audit=False)
     event = services.service_event_create(
         actor=user, client=client, kind=payload.kind, occurred_on=payload.occurred_on, ended_on=payload.ended_on,
@@ -83,7 +79,7 @@ def service_event_create(request: HttpRequest, payload: ServiceEventIn) -> Statu
 @router.post("/service-events/{event_id}/withdraw", response={200: ServiceEventOut, **ERRORS}, url_name="outcomes_service_event_withdraw")
 def service_event_withdraw(request: HttpRequest, event_id: Id) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.ENTRY_ROLES | services.IMPORT_ROLES)
+    require(user, services.ENTRY_ROLES | services.IMPORT_ROLES)
     event = selectors.event_for(user, event_id)
     return _out(services.service_event_deactivate(actor=user, event=event))
 
@@ -126,7 +122,7 @@ def _import_out(result: services.ImportResult) -> dict[str, Any]:
 def service_event_import(request: HttpRequest, payload: ImportIn) -> dict[str, Any]:
     """Import service events from CSV text; good rows are kept, each bad row is reported by its line in the file."""
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.IMPORT_ROLES)
+    require(user, services.IMPORT_ROLES)
     return _import_out(services.import_service_events(actor=user, data=payload.csv, filename=payload.filename))
 
 
@@ -136,7 +132,7 @@ def service_event_import_file(request: HttpRequest, file: File[UploadedFile | No
     """Import service events from a CSV file (multipart ``file``, up to 10 MB, the same as the import page),
     read as a stream; good rows are kept, each bad row is reported by its line in the file."""
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.IMPORT_ROLES)  # before anything about the body: a denied role learns nothing
+    require(user, services.IMPORT_ROLES)  # before anything about the body: a denied role learns nothing
     if file is None:
         raise ServiceError(_("Attach the CSV file as the multipart field 'file'."), field="file")
     if file.size is not None and file.size > services.IMPORT_MAX_BYTES:
@@ -162,7 +158,7 @@ class ComparisonEnrolmentOut(Schema):
 def comparison_enrol(request: HttpRequest, payload: ComparisonEnrolmentIn) -> dict[str, Any]:
     """Register a client who has not had peer support as usual care (the comparison group), followed from ``index_date``."""
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, services.ENROL_ROLES)
+    require(user, services.ENROL_ROLES)
     client = selectors.client_for(user, payload.client_id, audit=False)
     enrolment = services.comparison_enrol(actor=user, client=client, index_date=payload.index_date, note=payload.note)
     return {"client_id": enrolment.client_id, "index_date": enrolment.index_date, "note": enrolment.note}
@@ -187,12 +183,12 @@ class CohortQuery(Schema):
 def evaluation(request: HttpRequest, query: Query[CohortQuery]) -> dict[str, Any]:
     """The evaluation's aggregates (small cells suppressed), the same numbers as the page and ``peerpath analyze``."""
     user = request.auth  # type: ignore[attr-defined]
-    _require(user, EVALUATION_ROLES)
+    require(user, EVALUATION_ROLES)
     for name in ("start", "end"):
         services.check_date_range(getattr(query, name), field=name)
     if query.start and query.end and query.start > query.end:
         raise ServiceError("The end date is before the start date.", field="end")
-    if query.team_id is not None and not Team.objects.filter(organisation_id=user.organisation_id, pk=query.team_id).exists():
+    if query.team_id is not None and team_for(user, query.team_id, include_inactive=True) is None:
         raise ServiceError("No such team in your organisation.", field="team_id")
     cohort = selectors.Cohort(program=query.program or "", team_id=query.team_id, start=query.start, end=query.end,
                               age_min=query.age_min, age_max=query.age_max, language=query.language)

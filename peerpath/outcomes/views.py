@@ -127,14 +127,11 @@ def _cohort_and_costs(request: HttpRequest) -> tuple[CohortForm, selectors.Cohor
 
 def _measure_names() -> dict[str, str]:
     """Instrument names by code (PHQ-9 rather than ``phq9``), in the reader's language where translated."""
-    from peerpath.measures.models import Instrument
+    from peerpath.measures.instruments.selectors import shipped_instrument_names
 
-    spanish = translation.get_language() == "es"
-    return {code: (name_es if spanish and name_es else name)
-            for code, name, name_es in Instrument.objects.filter(organisation__isnull=True).values_list("code", "name", "name_es")}
+    return shipped_instrument_names(spanish=translation.get_language() == "es")
 
 
-GROUP_LABELS = {"peer": "Peer support", "comparison": "Comparison (usual care)"}
 
 
 def _filters_in_words(filters: dict[str, Any], organisation: Any) -> list[tuple[str, str]]:

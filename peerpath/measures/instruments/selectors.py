@@ -66,3 +66,9 @@ def questions(instrument: Instrument, organisation_id: int | None, language: str
 
 def has_all_text(instrument: Instrument, organisation_id: int | None) -> bool:
     return all(q.text for q in questions(instrument, organisation_id, "en"))
+
+
+def shipped_instrument_names(*, spanish: bool = False) -> dict[str, str]:
+    """The shipped instruments' names by code (``phq9`` → its name), in Spanish where translated."""
+    rows = Instrument.objects.filter(organisation__isnull=True).values_list("code", "name", "name_es")
+    return {code: (name_es if spanish and name_es else name) for code, name, name_es in rows}
