@@ -98,3 +98,13 @@ document.addEventListener("click", function (event) {
     try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
   }
 });
+
+// A long upload that reports progress: <form data-progress="#target">. The form submits natively (an htmx
+// "submit" trigger would cancel the submission); its target hears "peerpath:submitted" and starts polling.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var selector = form.getAttribute && form.getAttribute("data-progress");
+  if (!selector || event.defaultPrevented) return;
+  var target = document.querySelector(selector);
+  if (target) target.dispatchEvent(new CustomEvent("peerpath:submitted", { bubbles: false }));
+});
