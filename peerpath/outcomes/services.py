@@ -163,7 +163,10 @@ class _Progress:
     def __init__(self, run: ImportRun) -> None:
         self.run_id = run.pk
         self.side: Any = None
-        if connection.vendor == "postgresql":
+        # Only when the run row is committed: inside a caller's transaction (the demo seed, a test) another
+        # connection's UPDATE of the uncommitted row waited for that transaction, which waited for the UPDATE —
+        # the import hung. The lock timeout makes any other wait end in "no progress", never a hang.
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             wrapper = connections[DEFAULT_DB_ALIAS]
             self.side = type(wrapper)(dict(wrapper.settings_dict), alias=DEFAULT_DB_ALIAS)
 
@@ -172,6 +175,7 @@ class _Progress:
             return
         try:
             with self.side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '500ms'")
                 cursor.execute("UPDATE outcomes_importrun SET rows_done = %s, updated_at = %s WHERE id = %s",
                                [rows_done, timezone.now(), self.run_id])
         except Exception:  # progress is a courtesy: a full pool or a lost connection never stops the import
