@@ -44,9 +44,11 @@ class CohortForm(forms.Form):
     program = forms.ChoiceField(label=_("Program"), required=False, choices=[("", _("All programs")), *TeamType.choices])
     team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All teams"))
     start = forms.DateField(label=_("Started from"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("Started until"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("Started until"), required=False, widget=DateInput,
+                          help_text=_("Dates count in whole months (from the 1st, until the month's last day)."))
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=120)
-    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=120,
+                                 help_text=_("Ages count in five-year bands (to 31 means to 34)."))
     language = forms.ChoiceField(label=_("Preferred language"), required=False,
                                  choices=[("", _("Any")), ("en", _("English")), ("es", _("Spanish"))])
     inpatient_day_cost = forms.DecimalField(

@@ -27,8 +27,9 @@ from peerpath.clients.permissions import visible_clients
 from peerpath.core import disclosure
 from peerpath.core.audit import audit_record
 from peerpath.core.choices import AuditAction
+from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import Team
-from peerpath.outcomes import adjusted, analysis
+from peerpath.outcomes import adjusted, analysis, cohort_guard
 from peerpath.outcomes.choices import EventKind
 from peerpath.outcomes.models import ComparisonEnrolment, ImportRun, ServiceEvent
 
@@ -437,6 +438,22 @@ def _prepost(pairs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["measure", "group", "client_id"]).reset_index(drop=True)
 
 
+def checked_cohort(user: Any, *, cohort: Cohort, today: date | None = None, audit_action: str = AuditAction.VIEW) -> Cohort:
+    """The cohort with its filters snapped to bands, or a ServiceError (code ``cohort_too_close``) when a cohort next
+    to it differs from it by fewer than the threshold people in a group (``cohort_guard``). Every evaluation entry
+    point (page, PDF, API, downloads) comes through here; a refusal is audited, as probing would be."""
+    today = today or timezone.localdate()
+    members = (cohort_members(organisation_id=user.organisation_id, cohort=Cohort(), today=today)
+               if cohort_guard.is_filtered(cohort_guard.banded(cohort)) else pd.DataFrame())
+    try:
+        return cohort_guard.evaluation_cohort(organisation_id=user.organisation_id, cohort=cohort, members=members,
+                                              threshold=min_cell())
+    except ServiceError as exc:
+        audit_record(actor=user, action=audit_action, target_type="outcomes.evaluation",
+                     detail={"cohort": cohort.describe(), "refused": exc.field})
+        raise
+
+
 def evaluation_for(
     user: Any, *, cohort: Cohort, cost_parameters: dict[str, float] | None = None, audit_action: str = AuditAction.VIEW,
     today: date | None = None,
@@ -445,6 +462,7 @@ def evaluation_for(
 
     Organisation-wide by design: leaders and evaluators see aggregates of the whole organisation,
     never a client's record. The read is audited with the cohort definition and its size."""
+    cohort = checked_cohort(user, cohort=cohort, today=today, audit_action=audit_action)
     datasets, finish_cost = _build(organisation_id=user.organisation_id, cohort=cohort, today=today)
     cost_parameters = cost_parameters or dict(analysis.COST_DEFAULTS)
 

@@ -125,6 +125,12 @@ def _cohort_and_costs(request: HttpRequest) -> tuple[CohortForm, selectors.Cohor
     return form, cohort, costs
 
 
+def _cohort_refused(form: CohortForm, exc: ServiceError) -> None:
+    """A cohort too close to a neighbouring one: the reason goes on the filter that makes it so."""
+    field = {"team_id": "team"}.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.reason)
+
+
 def _measure_names() -> dict[str, str]:
     """Instrument names by code (PHQ-9 rather than ``phq9``), in the reader's language where translated."""
     from peerpath.measures.instruments.selectors import shipped_instrument_names
@@ -227,7 +233,11 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "query": request.GET.urlencode(), "kinds": analysis.COLUMNS}
     if cohort is None:
         return render(request, "outcomes/evaluation.html", context, status=400)
-    results, datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs)
+    try:
+        results, datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs)
+    except ServiceError as exc:
+        _cohort_refused(form, exc)
+        return render(request, "outcomes/evaluation.html", context, status=400)
     context.update({"r": results, "p": _presentation(results, request.user.organisation),  # type: ignore[union-attr]
                     "downloads": selectors.dataset_allowed(datasets)})
     return render(request, "outcomes/evaluation.html", context)
@@ -249,8 +259,12 @@ def evaluation_pdf(request: HttpRequest) -> HttpResponse:
     form, cohort, costs = _cohort_and_costs(request)
     if cohort is None:
         return render(request, "outcomes/evaluation.html", {"form": form, "kinds": analysis.COLUMNS}, status=400)
-    results, _datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs,
-                                                  audit_action=AuditAction.EXPORT)
+    try:
+        results, _datasets = selectors.evaluation_for(request.user, cohort=cohort, cost_parameters=costs,
+                                                      audit_action=AuditAction.EXPORT)
+    except ServiceError as exc:
+        _cohort_refused(form, exc)
+        return render(request, "outcomes/evaluation.html", {"form": form, "kinds": analysis.COLUMNS}, status=400)
     pdf = HTML(string=report_html(request, results), base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="peerpath-evaluation.pdf"'
@@ -270,6 +284,10 @@ def evaluation_dataset(request: HttpRequest, kind: str) -> HttpResponse:
     _form, cohort, costs = _cohort_and_costs(request)
     if cohort is None:
         return render(request, "outcomes/dataset_refused.html", {"reason": _("Correct the cohort first.")}, status=400)
+    try:
+        cohort = selectors.checked_cohort(request.user, cohort=cohort, audit_action=AuditAction.EXPORT)
+    except ServiceError as exc:
+        return render(request, "outcomes/dataset_refused.html", {"reason": exc.reason}, status=409)
     datasets = selectors.build_datasets(organisation_id=request.user.organisation_id, cohort=cohort)  # type: ignore[union-attr]
     frame, refusal = selectors.download_frame(request.user, datasets, kind, cost_parameters=costs)
     if frame is None:
