@@ -76,3 +76,17 @@ class AssignForm(forms.Form):
 
 class ClientSearchForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search by name or record number"))
+
+
+class BulkReferralForm(forms.Form):
+    """Decline or assign the ticked referrals of the inbox (the ticks arrive as ``referral`` values)."""
+
+    action = forms.ChoiceField(label=_("With the ticked referrals"),
+                               choices=[("assign", _("Assign to a peer")), ("decline", _("Decline"))])
+    peer = forms.ModelChoiceField(queryset=StaffMember.objects.none(), label=_("Peer support worker"), required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason (needed to decline)"),
+                             required=False, max_length=2000)
+
+    def __init__(self, *args: Any, peers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = peers  # type: ignore[attr-defined]

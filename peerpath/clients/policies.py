@@ -108,4 +108,7 @@ HANDLE_REFERRAL = Policy("clients.handle_referral", REFERRAL_HANDLERS)  # accept
 ASSIGN_REFERRAL = Policy("clients.assign_referral", {Role.SUPERVISOR, Role.LEADER, Role.PEER}, scope=_may_end_assignment)
 CLOSE_REFERRAL = Policy("clients.close_referral", REFERRAL_HANDLERS, scope=_may_end_assignment)
 SUGGEST_PEERS = Policy("clients.suggest_peers", {Role.SUPERVISOR, Role.LEADER})
+# Declining or assigning many referrals at once is a supervisor's triage, not a peer's (each referral is still
+# checked by its own policy inside the batch).
+BULK_HANDLE_REFERRALS = Policy("clients.bulk_handle_referrals", {Role.SUPERVISOR, Role.LEADER})
 EDIT_CARE = Policy("clients.edit_care", {Role.PEER, Role.SUPERVISOR, Role.CLINICIAN, Role.LEADER}, scope=can_edit_care)

@@ -225,3 +225,39 @@ def referral_close(*, actor: StaffMember, referral_id: int, reason: str) -> Refe
                           {"referral_id": referral.pk, "client_id": referral.client_id, "by_id": actor.pk,
                            "ended_peer_ids": ended_peers})
     return referral
+
+
+BULK_LIMIT = 100
+
+
+def referrals_bulk(*, actor: StaffMember, referral_ids: list[int], action: str, reason: str = "",
+                   peer: StaffMember | None = None) -> list[Referral]:
+    """Decline or assign several referrals at once, through the one-referral services (each checks its own
+    policy, moves, audits and notifies as it would alone). All or nothing: if one of them cannot be moved, none
+    is, and the error names it, so a supervisor never wonders which half of a batch went through."""
+    ids = list(dict.fromkeys(int(i) for i in referral_ids))
+    if not ids:
+        raise ServiceError(_("Tick at least one referral."), field="referral_ids", code="required")
+    if len(ids) > BULK_LIMIT:
+        raise ServiceError(_("Choose at most %(n)s referrals at a time.") % {"n": BULK_LIMIT}, field="referral_ids")
+    if action == "decline":
+        reason = _text_given(reason, "reason", _("Say why the referrals are declined; each referrer will see it."))
+    elif action == "assign":
+        if peer is None:
+            raise ServiceError(_("Choose a peer support worker."), field="peer", code="required")
+    else:
+        raise ServiceError(_("Choose decline or assign."), field="action")
+    done: list[Referral] = []
+    with transaction.atomic():
+        for referral_id in ids:
+            try:
+                if action == "decline":
+                    done.append(referral_decline(actor=actor, referral_id=referral_id, reason=reason))
+                elif peer is not None:
+                    done.append(referral_assign(actor=actor, referral_id=referral_id, peer=peer))
+            except ServiceError as exc:
+                referral = Referral.objects.select_related("client").get(pk=referral_id)
+                raise ServiceError(_("Nothing was changed: %(client)s — %(reason)s") % {
+                    "client": referral.client.display_name, "reason": exc.reason}, field=exc.field or "referral_ids",
+                    code=exc.code) from exc
+    return done

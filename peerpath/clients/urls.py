@@ -8,6 +8,7 @@ urlpatterns = [
     path("search/", views.client_search, name="client_search"),
     path("<int:client_id>/", views.client_detail, name="client_detail"),
     path("referrals/", views.referral_inbox, name="referral_inbox"),
+    path("referrals/bulk/", views.referrals_bulk, name="referrals_bulk"),
     path("referrals/new/", views.referral_create, name="referral_create"),
     path("referrals/<int:referral_id>/", views.referral_detail, name="referral_detail"),
     path("referrals/<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),

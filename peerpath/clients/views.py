@@ -5,19 +5,23 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from peerpath.accounts.selectors import peers_in_organisation
 from peerpath.care import selectors as care_selectors
 from peerpath.clients import selectors, services
 from peerpath.clients.choices import ReferralStatus
-from peerpath.clients.forms import AssignForm, ClientSearchForm, ReasonForm, ReferralForm
+from peerpath.clients.forms import AssignForm, BulkReferralForm, ClientSearchForm, ReasonForm, ReferralForm
 from peerpath.clients.matching import suggest_peers
 from peerpath.clients.models import Client
 from peerpath.clients.policies import (
     ASSIGN_REFERRAL,
+    BULK_HANDLE_REFERRALS,
     CLOSE_REFERRAL,
     HANDLE_REFERRAL,
     READ_CLIENTS,
@@ -87,6 +91,8 @@ def referral_inbox(request: AuthedRequest) -> HttpResponse:
         "page": page, "status": status, "counts": selectors.referral_status_counts(request.user),
         "statuses": ReferralStatus.choices, "can_refer": REFER.allows(request.user),
         "needs_action": selectors.NEEDS_ACTION, "overdue": selectors.overdue_referral_count(request.user),
+        "bulk_form": (BulkReferralForm(peers=peers_in_organisation(user=request.user))
+                      if BULK_HANDLE_REFERRALS.allows(request.user) else None),
     }
     template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
@@ -199,3 +205,26 @@ def referral_assign(request: AuthedRequest, referral_id: int) -> HttpResponse:
 @allow(CLOSE_REFERRAL)
 def referral_close(request: AuthedRequest, referral_id: int) -> HttpResponse:
     return _referral_action(request, referral_id, "close")
+
+
+@require_POST
+@allow(BULK_HANDLE_REFERRALS)
+def referrals_bulk(request: AuthedRequest) -> HttpResponse:
+    """The inbox's "with the ticked referrals" form: all of them declined or assigned, or none."""
+    form = BulkReferralForm(request.POST, peers=peers_in_organisation(user=request.user))
+    back = redirect(f"{reverse('clients:referral_inbox')}?{urlencode({'status': request.POST.get('status', '')[:20]})}")
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the ticked referrals."))
+        return back
+    data = form.cleaned_data
+    ids = [int(v) for v in request.POST.getlist("referral") if v.isdigit() and len(v) < 12]
+    try:
+        done = services.referrals_bulk(actor=request.user, referral_ids=ids, action=data["action"],
+                                       reason=data["reason"], peer=data["peer"])
+    except ServiceError as exc:
+        messages.error(request, exc.reason)
+    else:
+        text = (ngettext("%(n)s referral declined.", "%(n)s referrals declined.", len(done)) if data["action"] == "decline"
+                else ngettext("%(n)s referral assigned.", "%(n)s referrals assigned.", len(done)))
+        messages.success(request, text % {"n": len(done)})
+    return back

@@ -92,6 +92,7 @@ NO_CLIENT_DATA: dict[str, str] = {
     "clients:referral_assign": WRITE,
     "clients:referral_close": WRITE,
     "clients:referral_decline": WRITE,
+    "clients:referrals_bulk": WRITE,
     "core:favicon": PUBLIC,
     "core:healthz": PUBLIC,
     "core:healthz_live": PUBLIC,

@@ -26,6 +26,8 @@ ROUTES = [
     Route("clients:referral_assign", allowed={"supervisor", "leader", "peer"}, method="POST", kwargs=_accepted_referral,
           data=lambda w: {"peer": w.a.users["peer"].pk}, ok=frozenset({302})),
     Route("clients:referral_close", allowed=HANDLERS, method="POST", kwargs=_accepted_referral, data=lambda w: {"reason": "Done"}, ok=frozenset({302})),
+    Route("clients:referrals_bulk", allowed={"supervisor", "leader"}, method="POST", org_bound=True,
+          data=lambda w: {"action": "decline", "reason": "Full", "referral": [w.a.referral.pk]}, ok=frozenset({302})),
     Route("api:client_list", allowed=READERS),
     Route("api:client_get", allowed=READERS, kwargs=lambda w: {"client_id": w.a.client.pk}),
     Route("api:referral_list", allowed=READERS),
