@@ -7,10 +7,14 @@ and goes on with the next row. The rules, the same whichever way the file arrive
 upload, a binary or text stream, or text from a JSON API body):
 
 * A UTF-8 byte-order mark at the start is dropped (Excel's "CSV UTF-8" writes one).
-* CR LF, LF and a bare CR (old Mac / "CSV (Macintosh)" exports) each end a line, everywhere in the
-  file, and each counts as one line. We accept bare CR rather than refuse it because whole files in
-  that format are common and unambiguous; the price is that a value cannot contain a line break, which
-  none of our formats allows. So one line is one record: fields are never merged across lines.
+* LF and CR LF end a line; each counts as one line, and one line is one record (a value cannot span
+  lines, which none of our formats needs). A bare CR (a CR not followed by LF: old Mac / "CSV
+  (Macintosh)" exports, or a line break pasted into a cell) is refused, never read as a line end or
+  as part of a value: it usually means two records run together, and guessing would merge or split
+  fields silently. On a data line it is that line's problem ("line N contains a carriage return…",
+  naming the column, whether the CR is outside quotes or inside a quoted value) and the next line is
+  read as usual; in the header (a whole file with bare-CR line endings) the file is refused, saying
+  how to save it.
 * A quote opened and not closed on its line is that line's problem ("the quote opened in column X
   is not closed"); the next line is read as usual, so one stray quote cannot swallow the file.
 * A row with more or fewer fields than the header is refused naming the column concerned: the first
@@ -79,7 +83,8 @@ class CsvRow:
 
 
 def _binary_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """Physical lines without their ending; CR LF, LF and bare CR each end one line. Reads in chunks."""
+    """Physical lines without their ending; LF and CR LF end a line (a bare CR stays in the line, for
+    the caller to refuse). Reads in chunks."""
     pending = b""
     first = True
     while True:
@@ -89,15 +94,12 @@ def _binary_lines(stream: BinaryIO) -> Iterator[bytes]:
         if first:
             block = block.removeprefix(BOM)
             first = False
-        data = pending + block
-        lines = data.splitlines(keepends=True)  # bytes.splitlines: only \r, \n and \r\n end a line
-        pending = b""
-        if lines and (not lines[-1].endswith((b"\n", b"\r")) or lines[-1].endswith(b"\r")):
-            pending = lines.pop()  # unfinished, or a CR whose LF may start the next chunk
+        lines = (pending + block).split(b"\n")
+        pending = lines.pop()  # after the last LF: unfinished (or empty)
         for line in lines:
-            yield line.rstrip(b"\r\n")
+            yield line.removesuffix(b"\r")
     if pending:
-        yield pending.rstrip(b"\r\n")
+        yield pending  # the last line, without a final newline (a CR left at its end is a bare CR)
 
 
 class _TextAsBinary(io.RawIOBase):
@@ -133,8 +135,32 @@ def _as_binary(source: Any) -> BinaryIO:
     return source  # a binary stream (an uploaded file, an open file)
 
 
+def _bare_cr(text: str, delimiter: str, header: list[str]) -> str:
+    """The reason a line with a CR in it is refused (empty when it has none): outside quotes or inside a
+    quoted value, naming the column. Quotes toggle the state ("" toggles twice, as a doubled quote should)."""
+    if "\r" not in text:
+        return ""
+    inside, field = False, 0
+    for ch in text:
+        if ch == '"':
+            inside = not inside
+        elif ch == delimiter and not inside:
+            field += 1
+        elif ch == "\r":
+            break
+    column = header[field] if field < len(header) else f"#{field + 1}"
+    if inside:
+        return _("The value in column %(col)s contains a carriage return (CR), a line break inside a value: a value "
+                 "cannot span lines. Remove the line break from the cell.") % {"col": column}
+    return _("This line contains a carriage return (CR) without a line feed, in column %(col)s: it may be two "
+             "rows run together. Save the file as CSV (UTF-8), which ends each row with CR LF.") % {"col": column}
+
+
 def _split(text: str, delimiter: str, header: list[str]) -> tuple[list[str] | None, str]:
-    """The fields of one line, or None and the reason (an unclosed or stray quote)."""
+    """The fields of one line, or None and the reason (a bare CR, an unclosed or stray quote)."""
+    reason = _bare_cr(text, delimiter, header)
+    if reason:
+        return None, reason
     if '"' not in text:
         return text.split(delimiter), ""
     try:
@@ -181,6 +207,10 @@ class CsvRows:
         text = _decode(raw)
         if text is None or "\x00" in text:
             raise CsvFileError(CsvProblem(self.header_line, "", _("The file is not UTF-8 text. Save it as CSV (UTF-8).")))
+        if "\r" in text:
+            raise CsvFileError(CsvProblem(self.header_line, "", _(
+                "The header row contains a carriage return (CR) without a line feed: the file's lines probably end "
+                "with a bare CR (old Mac format). Save it as CSV (UTF-8), which ends each row with CR LF.")))
         fields, reason = _split(text, delimiter, [])
         if fields is None:
             raise CsvFileError(CsvProblem(self.header_line, "", reason))

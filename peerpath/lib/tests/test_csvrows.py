@@ -33,19 +33,57 @@ def test_a_bom_is_dropped_whichever_way_the_file_comes(kind):
         (2, {"record_number": "R-1", "kind": "emergency", "occurred_on": "2026-01-05"})]
 
 
-@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
-def test_every_line_ending_reads_the_same_rows_with_the_same_line_numbers(eol):
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_lf_and_cr_lf_read_the_same_rows_with_the_same_line_numbers(eol):
     text = eol.join([HEADER, "R-1,emergency,2026-01-05", "", "R-2,crisis,2026-01-06", ""])
     assert _good(text.encode()) == [
         (2, {"record_number": "R-1", "kind": "emergency", "occurred_on": "2026-01-05"}),
         (4, {"record_number": "R-2", "kind": "crisis", "occurred_on": "2026-01-06"})]
 
 
-def test_a_bare_cr_inside_a_lf_file_ends_the_line_so_fields_are_never_merged():
-    rows = _rows(f"{HEADER}\nR-1,emergency\r2026-01-05\nR-2,crisis,2026-01-06\n")
-    assert rows[0][0] == 2 and rows[0][2].column == "occurred_on"
-    assert rows[1][0] == 3 and rows[1][2].column == "kind"  # "2026-01-05" alone: 1 field of 3
-    assert rows[2] == (4, {"record_number": "R-2", "kind": "crisis", "occurred_on": "2026-01-06"}, None)
+BARE_CR = ("This line contains a carriage return (CR) without a line feed, in column {col}: it may be two rows run "
+           "together. Save the file as CSV (UTF-8), which ends each row with CR LF.")
+CR_IN_VALUE = ("The value in column {col} contains a carriage return (CR), a line break inside a value: a value cannot "
+               "span lines. Remove the line break from the cell.")
+
+
+@pytest.mark.parametrize("kind", ["bytes", "str", "binary stream", "text stream"])
+def test_a_bare_cr_is_the_problem_of_its_line_and_fields_are_never_merged_or_split(kind):
+    text = f"{HEADER}\nR-1,emergency\r2026-01-05\nR-2,crisis,2026-01-06\nR-3,crisis,2026-01-07\r"
+    source = {"bytes": text.encode(), "str": text, "binary stream": io.BytesIO(text.encode()),
+              "text stream": io.StringIO(text, newline="")}[kind]
+    assert _rows(source) == [
+        (2, {}, csvrows.CsvProblem(2, "", BARE_CR.format(col="kind"))),
+        (3, {"record_number": "R-2", "kind": "crisis", "occurred_on": "2026-01-06"}, None),
+        (4, {}, csvrows.CsvProblem(4, "", BARE_CR.format(col="occurred_on")))]  # a CR at the very end too
+
+
+def test_a_cr_inside_a_quoted_value_is_refused_naming_the_column_and_a_quoted_cr_lf_too(monkeypatch):
+    monkeypatch.setattr(csvrows, "CHUNK", 5)  # the CR and LF fall on either side of a chunk boundary
+    text = (f'{HEADER},facility\r\nR-1,emergency,2026-01-05,"St Mary\'s\rWard B"\r\n'
+            f'R-2,crisis,2026-01-06,"A ""B"" C"\r\nR-3,crisis,2026-01-07,"x\r\ny"\r\n')
+    problems = _problems(io.BytesIO(text.encode()))
+    assert problems[0] == (2, "", CR_IN_VALUE.format(col="facility"))
+    assert problems[1][0] == 4 and "quote opened in column facility is not closed" in problems[1][2]
+    assert problems[2][:2] == (5, "kind")  # 'y"' alone: a line of its own, never joined to line 4
+    assert _good(text) == [(3, {"record_number": "R-2", "kind": "crisis", "occurred_on": "2026-01-06",
+                                "facility": 'A "B" C'})]
+
+
+def test_a_cr_after_a_closed_quote_is_outside_it_and_a_doubled_quote_does_not_end_the_value():
+    assert _problems(f'{HEADER}\n"R-1","eme""rg""ency"\r,2026-01-05\n') == [(2, "", BARE_CR.format(col="kind"))]
+    assert _problems(f'{HEADER}\n"R-1","a ""b\r"" c",2026-01-05\n') == [(2, "", CR_IN_VALUE.format(col="kind"))]
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf" + HEADER.encode() + b"\rR-1,emergency,2026-01-05\r",
+                                  HEADER.encode() + b"\r"])
+def test_a_file_with_bare_cr_line_endings_is_refused_saying_how_to_save_it(data):
+    with pytest.raises(CsvFileError) as excinfo:
+        csv_rows(io.BytesIO(data), required=["record_number"])
+    assert (excinfo.value.problem.line, excinfo.value.problem.column) == (1, "")
+    assert excinfo.value.problem.reason == (
+        "The header row contains a carriage return (CR) without a line feed: the file's lines probably end with a "
+        "bare CR (old Mac format). Save it as CSV (UTF-8), which ends each row with CR LF.")
 
 
 def test_line_numbers_count_blank_lines_and_blank_lines_before_the_header():

@@ -129,6 +129,65 @@ def test_a_bom_file_gives_the_same_result_through_the_page_the_json_api_and_the_
         assert (body["rows_total"], body["rows_imported"], body["problems"]) == (2, 1, expected)
 
 
+# A BOM, a bare CR inside a row, a CR inside a quoted value, an unclosed quote, one good row and one repeat.
+ODD_FILE = ("\ufeffrecord_number,kind,occurred_on,facility\r\n"
+            "R-1,emergency,2026-01-05,ED\rR-1,crisis,2026-01-06,\r\n"
+            'R-1,crisis,2026-01-07,"Ward\rB"\r\n'
+            'R-1,crisis,2026-01-08,"St Mary\'s\r\n'
+            "R-1,outpatient,2026-01-09,\r\n"
+            "R-1,outpatient,2026-01-09,\r\n")
+ODD_PROBLEMS = [
+    {"row": 2, "column": "", "reason": "This line contains a carriage return (CR) without a line feed, in column "
+     "facility: it may be two rows run together. Save the file as CSV (UTF-8), which ends each row with CR LF."},
+    {"row": 3, "column": "", "reason": "The value in column facility contains a carriage return (CR), a line break "
+     "inside a value: a value cannot span lines. Remove the line break from the cell."},
+    {"row": 4, "column": "", "reason": "The quote opened in column facility is not closed on this line (a value "
+     "cannot span lines)."},
+    {"row": 6, "column": "", "reason": "Duplicate: this event is already recorded."},
+]
+
+
+def test_bare_cr_quotes_and_a_bom_give_the_same_row_errors_through_the_page_and_both_apis(world, api_client, login):
+    import html
+
+    world.a.client.record_number = "R-1"
+    world.a.client.save()
+    leader = world.a.users["leader"]
+    page = login(leader).post("/outcomes/service-use/import/", {"file": _upload(ODD_FILE.encode())})
+    assert page.status_code == 200
+    shown = html.unescape(page.content.decode())
+    assert "1 of 5 rows imported; 4 rows refused." in shown
+    for p in ODD_PROBLEMS:
+        assert f"<td>{p['row']}</td><td>—</td><td>{p['reason']}</td>" in shown
+    assert list(ServiceEvent.objects.values_list("kind", "facility")) == [("outpatient", "")]
+    for route, body in (("/api/v1/outcomes/service-events/import", {"csv": ODD_FILE, "filename": "adt.csv"}),
+                        ("/api/v1/outcomes/service-events/import/file", {"file": _upload(ODD_FILE.encode())})):
+        ServiceEvent.objects.all().delete()
+        kwargs = {"content_type": "application/json"} if "csv" in body else {}
+        response = api_client(leader).post(route, body, **kwargs)
+        assert response.status_code == 200, route
+        assert (response.json()["rows_total"], response.json()["rows_imported"]) == (5, 1), route
+        assert response.json()["problems"] == ODD_PROBLEMS, route
+        assert list(ServiceEvent.objects.values_list("kind", "facility")) == [("outpatient", "")], route
+
+
+def test_a_file_with_bare_cr_line_endings_is_refused_the_same_through_the_page_and_both_apis(world, api_client, login):
+    old_mac = "\ufeffrecord_number,kind,occurred_on\rR-1,crisis,2026-01-05\r"
+    leader = world.a.users["leader"]
+    reason = ("The header row contains a carriage return (CR) without a line feed: the file's lines probably end with "
+              "a bare CR (old Mac format). Save it as CSV (UTF-8), which ends each row with CR LF.")
+    page = login(leader).post("/outcomes/service-use/import/", {"file": _upload(old_mac.encode())})
+    assert page.status_code == 400
+    assert page.context["form"].errors["file"] == [reason]
+    for route, body in (("/api/v1/outcomes/service-events/import", {"csv": old_mac}),
+                        ("/api/v1/outcomes/service-events/import/file", {"file": _upload(old_mac.encode())})):
+        kwargs = {"content_type": "application/json"} if "csv" in body else {}
+        response = api_client(leader).post(route, body, **kwargs)
+        assert response.status_code == 400, route
+        assert (response.json()["detail"], response.json()["errors"][0]["field"]) == (reason, "file"), route
+    assert ServiceEvent.objects.count() == 0
+
+
 def _big_file(size: int) -> bytes:
     head = b"record_number,kind,occurred_on,note\nR-1,crisis,2026-01-05,"
     return head + b"x" * (size - len(head) - 1) + b"\n"  # one row with a long ignored column

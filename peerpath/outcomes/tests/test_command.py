@@ -145,10 +145,12 @@ def test_negative_did_outcomes_are_any_finite_number(tmp_path):
     assert "row 3, column 'outcome': 'nan' is not a number" in err
 
 
-def test_a_bom_and_bare_cr_line_endings_read_the_same(tmp_path):
+def test_a_bom_is_dropped_and_a_file_with_bare_cr_line_endings_is_refused_saying_how_to_save_it(tmp_path):
     lines = ["client_id,group,measure,pre,post"] + [f"c{i},peer,PHQ-9,{15 + i % 5},{9 + i % 4}" for i in range(20)]
     plain = tmp_path / "plain.csv"
     plain.write_text("\n".join(lines) + "\n")
-    odd = tmp_path / "odd.csv"
-    odd.write_bytes(b"\xef\xbb\xbf" + "\r".join(lines).encode())
-    assert _run("prepost", str(odd))["result"] == _run("prepost", str(plain))["result"]
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())
+    assert _run("prepost", str(bom))["result"] == _run("prepost", str(plain))["result"]
+    err = _errors(tmp_path, "prepost", b"\xef\xbb\xbf" + "\r".join(lines).encode())
+    assert "row 1, column '(header)': The header row contains a carriage return (CR) without a line feed" in err

@@ -3,6 +3,7 @@ any line ending, BOM, quotes and delimiters; only the file's keys looked up; no 
 visible from outside the import's transaction; nothing half-written."""
 
 import io
+from datetime import date
 
 import pytest
 from django.db import connection, connections
@@ -29,13 +30,32 @@ def _import(actor, data, **kwargs):
     return services.import_service_events(actor=actor, data=data, filename="adt.csv", **kwargs)
 
 
-@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
 def test_every_line_ending_imports_every_row_and_names_the_files_line(leader, eol):
     text = eol.join([HEADER, "R-1,emergency,2026-01-05,ED,", "", "R-1,crisis,2026-01-06,,", "R-1,crisis,someday,,", ""])
     result = _import(leader, text.encode())
     assert result.imported == 2
     assert [(p.row, p.column) for p in result.problems] == [(5, "occurred_on")]
     assert sorted(ServiceEvent.objects.values_list("kind", flat=True)) == ["crisis", "emergency"]
+
+
+def test_a_bare_cr_is_refused_on_its_line_and_the_other_rows_are_imported_unmerged(leader):
+    text = f"{HEADER}\r\nR-1,emergency,2026-01-05,ED\rR-1,crisis,2026-01-06,,\r\nR-1,crisis,2026-01-07,,\r\n"
+    result = _import(leader, text.encode())
+    assert (result.run.rows_total, result.imported) == (2, 1)
+    assert [(p.row, p.column, p.reason) for p in result.problems] == [(2, "", (
+        "This line contains a carriage return (CR) without a line feed, in column facility: it may be two rows "
+        "run together. Save the file as CSV (UTF-8), which ends each row with CR LF."))]
+    assert list(ServiceEvent.objects.values_list("kind", "occurred_on", "facility")) == [
+        ("crisis", date(2026, 1, 7), "")]
+
+
+def test_a_file_with_bare_cr_line_endings_is_refused_whole_and_nothing_is_recorded(leader):
+    with pytest.raises(ServiceError) as excinfo:
+        _import(leader, f"{HEADER}\rR-1,emergency,2026-01-05,,\r".encode())
+    assert excinfo.value.field == "file"
+    assert excinfo.value.reason.startswith("The header row contains a carriage return (CR) without a line feed")
+    assert ImportRun.objects.count() == 0 and ServiceEvent.objects.count() == 0
 
 
 def test_an_unclosed_quote_is_refused_on_its_line_and_the_rest_is_imported(leader):

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from peerpath.core.models import AuditEvent
-from peerpath.outcomes.models import ServiceEvent
+from peerpath.outcomes.models import ImportRun, ServiceEvent
 from peerpath.outcomes.tests.factories import build_cohorts
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,25 @@ def test_the_import_page_shows_the_first_thousand_refused_rows_and_counts_the_re
     assert "0 of 1200 rows imported; 1200 rows refused." in html
     assert "<td>1001</td>" in html and "<td>1002</td>" not in html
     assert "… and 200 more refused rows" in html
+
+
+def test_a_double_clicked_import_imports_the_file_once_and_shows_the_first_result_again(world, login):
+    import re
+
+    world.a.client.record_number = "R-1"
+    world.a.client.save()
+    page = login(world.a.users["leader"])
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.get("/outcomes/service-use/import/").content.decode())
+    assert key, "the import form carries no idempotency key"
+
+    def submit():
+        upload = io.BytesIO(b"record_number,kind,occurred_on\nR-1,emergency,2026-01-05\nR-1,crisis,2026-01-06\n")
+        upload.name = "adt.csv"
+        return page.post("/outcomes/service-use/import/", {"file": upload, "idempotency_key": key.group(1)})
+
+    first, second = submit(), submit()
+    assert first.status_code == second.status_code == 200
+    assert "2 of 2 rows imported; 0 rows refused." in second.content.decode()  # the first answer, not "duplicate"
+    assert second["Idempotent-Replayed"] == "true"
+    assert ServiceEvent.objects.count() == 2
+    assert ImportRun.objects.count() == 1
