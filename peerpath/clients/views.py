@@ -30,6 +30,7 @@ from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import form_error
 from peerpath.core.widgets import typeahead_field_name
+from peerpath.measures.administrations import selectors as measures_selectors
 
 
 @allow(READ_CLIENTS)
@@ -88,6 +89,8 @@ def referral_inbox(request: AuthedRequest) -> HttpResponse:
         "statuses": ReferralStatus.choices, "can_refer": REFER.allows(request.user),
         "needs_action": selectors.NEEDS_ACTION, "overdue": selectors.overdue_referral_count(request.user),
     }
+    if not request.htmx:  # the supervisor's start page: open safety alerts of their teams' clients first
+        context["alerts"] = measures_selectors.open_alerts_shown(request.user)
     template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
 
