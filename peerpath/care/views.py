@@ -34,12 +34,14 @@ from peerpath.core.access import AuthedRequest, allow
 from peerpath.core.choices import Role
 from peerpath.core.forms_support import call_service
 from peerpath.core.resolve import parse_id
+from peerpath.measures.administrations import selectors as measures_selectors
 
 
 @allow(PEER_WORK)
 def peer_home(request: AuthedRequest) -> HttpResponse:
     home = selectors.peer_home_for(request.user)
-    return render(request, "care/peer_home.html", {"home": home})
+    # Safety alerts (an answer, or a safety question a client left blank on their own link) come first on Today.
+    return render(request, "care/peer_home.html", {"home": home, "alerts": measures_selectors.open_alerts_shown(request.user)})
 
 
 @allow(PEER_WORK)

@@ -34,6 +34,7 @@ from peerpath.core.choices import Role
 from peerpath.core.exceptions import ServiceError
 from peerpath.core.forms_support import form_error
 from peerpath.core.widgets import typeahead_field_name
+from peerpath.measures.administrations import selectors as measures_selectors
 
 
 @allow(READ_CLIENTS)
@@ -94,6 +95,8 @@ def referral_inbox(request: AuthedRequest) -> HttpResponse:
         "bulk_form": (BulkReferralForm(peers=peers_in_organisation(user=request.user))
                       if BULK_HANDLE_REFERRALS.allows(request.user) else None),
     }
+    if not request.htmx:  # the supervisor's start page: open safety alerts of their teams' clients first
+        context["alerts"] = measures_selectors.open_alerts_shown(request.user)
     template = "clients/_referral_rows.html" if request.htmx else "clients/referral_inbox.html"
     return render(request, template, context)
 

@@ -38,7 +38,8 @@ def entry_field(field: str | None, names: Iterable[str]) -> str | None:
 
 def form_error(form: forms.BaseForm, exc: ServiceError) -> None:
     """Show a service's refusal on the form, beside its field when the form has one."""
-    form.add_error(entry_field(exc.field, form.fields), exc.reason)
+    # The service's code travels with the message: a page may react to one refusal (``form.has_error(field, code)``).
+    form.add_error(entry_field(exc.field, form.fields), forms.ValidationError(exc.reason, code=exc.code))
 
 
 def call_service(target: Any, service: Callable[..., T], **kwargs: Any) -> T | None:

@@ -40,3 +40,8 @@ class Language(models.TextChoices):
 class ReminderKind(models.TextChoices):
     DUE = "due", _("Window open")
     OVERDUE = "overdue", _("Past the due date")
+
+
+class SafetyAlertKind(models.TextChoices):
+    ANSWER = "answer", _("A safety answer")
+    UNANSWERED = "unanswered", _("A safety question left unanswered on the client's own link")

@@ -1,7 +1,8 @@
 """Demo data for measures: schedules per program (team), intake and follow-up scores that improve for most peer
 clients (PHQ-9 mean falling by about 3–5 points by three months, a quarter not improving), some usual-care
 (comparison) clients measured at referral and about three months later, due / overdue / missed measures for the
-demo ``peer`` today, one PHQ-9 item 9 safety alert, one custom instrument, and an unused one-time link.
+demo ``peer`` today, one PHQ-9 item 9 safety alert, one same-day follow-up for a PHQ-9 item 9 a client left blank on
+their own link (severe total), one custom instrument, and an unused one-time link.
 
 Scores are drawn as target totals, spread over the items, and then scored by the real engine, so the bands and
 totals in the demo follow the same rules as live data. Rows are bulk-created (a few thousand; well under a second).
@@ -206,6 +207,13 @@ def _seed_demo_peer(ctx: DemoContext, org: Any, specs: dict[str, Any]) -> None:
                                              timepoint=Timepoint.FOLLOWUP, due_on=today, status=AdministrationStatus.DUE,
                                              language="es")
     links_services.link_create(actor=peer, administration=link_adm, language="es")
+    if len(matches) > 4:
+        # A client's own answers by link with question 9 left blank and a severe total: a same-day follow-up on the
+        # demo peer's Today and the supervisor's inbox (nobody could ask question 9 again).
+        blank_adm = Administration.objects.create(organisation=org, client=matches[4].client, instrument=phq9,
+                                                  timepoint=Timepoint.FOLLOWUP, due_on=today, status=AdministrationStatus.DUE)
+        _link, token = links_services.link_create(actor=peer, administration=blank_adm, language="en")
+        links_services.link_submit(token=token, answers={**{n: 3 for n in range(1, 9)}, 9: None}, language="en")
 
 
 def _seed_custom_instrument(ctx: DemoContext, org: Any) -> None:

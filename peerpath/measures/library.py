@@ -80,4 +80,9 @@ def spec_for(instrument: Any, items: list[Any] | None = None, options: list[Any]
     conversion = {int(k): Decimal(str(v)) for k, v in (instrument.conversion or {}).items()}
     return scoring.InstrumentSpec(code=instrument.code, items=item_specs, method=instrument.scoring_method,
                                   max_missing=instrument.max_missing, bands=bands, safety_rules=rules,
-                                  conversion=conversion)
+                                  conversion=conversion, higher_is_better=bool(instrument.higher_is_better))
+
+
+def safety_items(instrument: Any) -> tuple[int, ...]:
+    """The numbers of the items the instrument's safety rules look at (e.g. PHQ-9 item 9), as ``spec.safety_items``."""
+    return tuple(sorted({int(r["item"]) for r in instrument.safety_rules or []}))

@@ -12,7 +12,10 @@ Rules, in order:
 5. The band is the one whose inclusive [min, max] holds the total.
 6. Subscales use the same method over their own items and are scored only when all their items are answered.
 7. Safety rules look at the *raw* answer of one item (before reversal) and fire when it is above a value,
-   whether or not there is a total.
+   whether or not there is a total. The items safety rules look at are the instrument's *safety items*; one left
+   unanswered is reported (``unanswered_safety``): nobody knows whether the rule would have fired.
+8. ``worst_band``: the total lies in the band at the bad end of the scale (the highest band, or the lowest when
+   higher is better), e.g. PHQ-9 "Severe".
 """
 
 from __future__ import annotations
@@ -74,6 +77,20 @@ class InstrumentSpec:
     bands: tuple[Band, ...] = ()
     safety_rules: tuple[SafetyRule, ...] = ()
     conversion: Mapping[int, Decimal] = field(default_factory=dict)
+    higher_is_better: bool = False
+
+    @property
+    def safety_items(self) -> tuple[int, ...]:
+        """The item numbers safety rules look at (e.g. PHQ-9 item 9), in order, once each."""
+        return tuple(sorted({rule.item for rule in self.safety_rules}))
+
+    def worst_band(self) -> Band | None:
+        """The band at the bad end of the scale (None without bands)."""
+        if not self.bands:
+            return None
+        if self.higher_is_better:
+            return min(self.bands, key=lambda b: (b.low, b.high))
+        return max(self.bands, key=lambda b: (b.high, b.low))
 
 
 @dataclass
@@ -86,6 +103,8 @@ class ScoreResult:
     missing: int
     prorated: bool
     safety: list[SafetyRule]
+    unanswered_safety: tuple[int, ...] = ()  # safety items left unanswered
+    worst_band: bool = False  # the total is in the band at the bad end of the scale
 
     @property
     def scored(self) -> bool:
@@ -155,5 +174,8 @@ def score(spec: InstrumentSpec, answers: Mapping[int, int | None]) -> ScoreResul
         if all(number in scored_values for number in members):
             subscale_value, _prorated = _combine([scored_values[n] for n in members], len(members), spec.method)
             subscales[name] = str(subscale_value)
+    unanswered_safety = tuple(n for n in spec.safety_items if n in cleaned and cleaned[n] is None)
+    worst = spec.worst_band()
     return ScoreResult(total=total, raw=raw, band=band, subscales=subscales, answered=answered, missing=missing,
-                       prorated=prorated, safety=safety)
+                       prorated=prorated, safety=safety, unanswered_safety=unanswered_safety,
+                       worst_band=bool(worst and total is not None and worst.low <= total <= worst.high))

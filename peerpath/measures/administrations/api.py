@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Router, Status
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from peerpath.core.access import require
 from peerpath.core.api_support import ErrorOut
@@ -42,6 +42,7 @@ class AdministrationOut(Schema):
     band: str
     subscale_scores: dict[str, str]
     safety_flag: bool
+    safety_unanswered: bool = Field(description="a safety question (e.g. PHQ-9 item 9) was left unanswered")
     mode: str
     language: str
 
@@ -50,7 +51,8 @@ def _out(a: Any) -> dict[str, Any]:
     return {"id": a.pk, "client_id": a.client_id, "instrument": a.instrument.code, "timepoint": a.timepoint,
             "followup_day": a.followup_day, "status": a.status, "due_on": a.due_on, "window_start": a.window_start,
             "window_end": a.window_end, "completed_at": a.completed_at, "total_score": a.total_score, "band": a.band,
-            "subscale_scores": a.subscale_scores or {}, "safety_flag": a.safety_flag, "mode": a.mode, "language": a.language}
+            "subscale_scores": a.subscale_scores or {}, "safety_flag": a.safety_flag,
+            "safety_unanswered": a.safety_unanswered, "mode": a.mode, "language": a.language}
 
 
 @router.get("/administrations", response={200: list[AdministrationOut], **ERRORS}, url_name="measures_administration_list")
@@ -97,18 +99,23 @@ class AnswersIn(Schema):
     answers: dict[str, StrictInt | None] = Field(description='item number → answer value; null = not answered, e.g. {"1": 2, "9": 0}')
     mode: Mode = Mode.WITH_PEER
     language: Language | None = None
+    confirm_safety_unanswered: StrictBool = Field(
+        default=False, description="save with a safety question (e.g. PHQ-9 item 9) left unanswered, after asking once more")
 
 
 @router.post("/administrations/{administration_id}/answers", response={200: AdministrationOut, **ERRORS},
              url_name="measures_answers_submit")
 def answers_submit(request: Any, administration_id: Id, payload: AnswersIn) -> dict[str, Any]:
     """Score and save the answers. An answer that is not one of the item's options is refused (400) naming
-    the field ``item_<n>``; a safety rule alerts the client's peer and supervisors at once."""
+    the field ``item_<n>``; a safety rule alerts the client's peer and supervisors at once. A safety question left
+    unanswered is refused (400, code ``safety_item_unanswered`` on ``item_<n>``): ask it once more, or send
+    ``confirm_safety_unanswered: true`` to save it unanswered."""
     user = request.auth
     require(user, selectors.ADMINISTER_ROLES)
     administration = selectors.administration_for(user, administration_id)
     done = services.administration_submit(actor=user, administration=administration, answers=payload.answers,
-                                          mode=payload.mode.value, language=payload.language.value if payload.language else None)
+                                          mode=payload.mode.value, language=payload.language.value if payload.language else None,
+                                          confirm_safety_unanswered=payload.confirm_safety_unanswered)
     return _out(done)
 
 

@@ -14,6 +14,7 @@ from peerpath.measures.choices import (
     Language,
     Mode,
     ReminderKind,
+    SafetyAlertKind,
     Timepoint,
 )
 from peerpath.measures.instruments.models import Instrument, InstrumentItem
@@ -42,6 +43,9 @@ class Administration(OrganisationScoped):
     subscale_scores = models.JSONField(_("subscale scores"), default=dict, blank=True)
     missing_items = models.PositiveSmallIntegerField(_("unanswered items"), default=0)
     safety_flag = models.BooleanField(_("safety rule triggered"), default=False)
+    # A safety item (e.g. PHQ-9 item 9) was left unanswered: confirmed by the staff member entering the answers,
+    # or left blank by the client on their own link (which raises a follow-up alert).
+    safety_unanswered = models.BooleanField(_("safety question left unanswered"), default=False)
     entered_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.EN)
@@ -89,10 +93,16 @@ class ItemAnswer(models.Model):
 
 
 class SafetyAlert(OrganisationScoped):
-    """A safety rule an answer triggered (e.g. PHQ-9 item 9 above 0), and who was told."""
+    """A safety rule an answer triggered (e.g. PHQ-9 item 9 above 0), and who was told.
+
+    ``kind`` ``unanswered``: the client left a safety item blank on their own link (nobody could ask again), a
+    same-day follow-up for the peer and supervisors; ``worst_band`` says the total was in the severe band."""
 
     administration = models.ForeignKey(Administration, on_delete=models.PROTECT, related_name="alerts")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=SafetyAlertKind.choices, default=SafetyAlertKind.ANSWER)
+    item_number = models.PositiveSmallIntegerField(_("question"), null=True, blank=True)
+    worst_band = models.BooleanField(_("total in the severe band"), default=False)
     rule = models.CharField(_("rule"), max_length=200)
     notified = models.JSONField(default=list, blank=True)  # staff ids told at once
     acknowledged_by = models.ForeignKey(STAFF, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -100,9 +110,24 @@ class SafetyAlert(OrganisationScoped):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["administration", "item_number"],
+                                               condition=models.Q(kind="unanswered"),
+                                               name="measures_unanswered_alert_once")]
 
     def __str__(self) -> str:
         return f"alert {self.pk}: {self.rule}"
+
+    @property
+    def is_unanswered(self) -> bool:
+        return self.kind == SafetyAlertKind.UNANSWERED
+
+    def reason_display(self) -> str:
+        """What the alert is about, in the reader's language (an answer's rule label is the instrument's own)."""
+        if self.kind != SafetyAlertKind.UNANSWERED:
+            return self.rule
+        if self.worst_band:
+            return _("Question %(number)s not answered, total in the severe band") % {"number": self.item_number}
+        return _("Question %(number)s not answered") % {"number": self.item_number}
 
 
 class MeasureReminder(models.Model):

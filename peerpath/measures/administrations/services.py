@@ -29,6 +29,7 @@ from peerpath.measures.choices import (
     AdministrationStatus,
     Language,
     Mode,
+    SafetyAlertKind,
     Timepoint,
 )
 from peerpath.measures.instruments import selectors as instruments_selectors
@@ -102,12 +103,21 @@ def clean_answers(administration: Administration, answers: Mapping[Any, Any]) ->
         raise ServiceError(reason, field=f"item_{exc.item}") from None
 
 
+SAFETY_UNANSWERED = "safety_item_unanswered"
+
+
 def administration_submit(*, actor: Any, administration: Administration, answers: Mapping[Any, Any],
-                          mode: str = Mode.WITH_PEER, language: str | None = None, via_link: SurveyLink | None = None) -> Administration:
+                          mode: str = Mode.WITH_PEER, language: str | None = None, via_link: SurveyLink | None = None,
+                          confirm_safety_unanswered: bool = False) -> Administration:
     """Save the answers, score them and act on safety rules, all in one transaction.
 
     ``actor`` is the staff member entering with the client; for a client's own entry through a one-time link it is
-    None and ``via_link`` is the (already locked and checked) link."""
+    None and ``via_link`` is the (already locked and checked) link.
+
+    A safety item (one a safety rule looks at, e.g. PHQ-9 item 9) left unanswered: a staff member is asked once
+    more (``ServiceError`` code ``safety_item_unanswered`` on ``item_<n>``) and saves only with
+    ``confirm_safety_unanswered``; the client on a link cannot be asked again, so a same-day follow-up alert goes to
+    their peer and supervisors instead."""
     if via_link is None:
         ADMINISTER_FOR_CLIENT.check(actor, administration.client)
         if administration.organisation_id != actor.organisation_id:
@@ -121,6 +131,11 @@ def administration_submit(*, actor: Any, administration: Administration, answers
     result = scoring.score(spec_for(administration.instrument), cleaned)
     if result.answered == 0:
         raise ServiceError(_("Answer at least one question."), field="answers")
+    if result.unanswered_safety and via_link is None and not confirm_safety_unanswered:
+        number = result.unanswered_safety[0]
+        raise ServiceError(
+            _("Question %(number)s is a safety question and was not answered. Ask it once more if you can, or confirm "
+              "that it stays unanswered.") % {"number": number}, field=f"item_{number}", code=SAFETY_UNANSWERED)
     items = {i.number: i for i in administration.instrument.items.filter(is_active=True)}
     with transaction.atomic():
         locked = Administration.objects.select_for_update().get(pk=administration.pk)
@@ -135,6 +150,7 @@ def administration_submit(*, actor: Any, administration: Administration, answers
         locked.subscale_scores = result.subscales
         locked.missing_items = result.missing
         locked.safety_flag = bool(result.safety)
+        locked.safety_unanswered = bool(result.unanswered_safety)
         locked.entered_by = actor if via_link is None else None
         locked.mode = mode if via_link is None else Mode.SELF
         locked.language = language
@@ -143,10 +159,14 @@ def administration_submit(*, actor: Any, administration: Administration, answers
         audit_record(actor=actor if via_link is None else client_actor(locked.client), action=AuditAction.UPDATE,
                      target=locked, client=locked.client,
                      detail={"completed": True, "mode": locked.mode,
+                             **({"safety_unanswered": list(result.unanswered_safety),
+                                 "safety_unanswered_confirmed": via_link is None} if result.unanswered_safety else {}),
                              **({"via": "one-time link", "link_id": via_link.pk, "link_made_by": via_link.created_by_id}
                                 if via_link else {})})
         if result.safety:
             _raise_safety(locked, result.safety)
+        if result.unanswered_safety and via_link is not None:
+            _raise_unanswered(locked, result.unanswered_safety, worst_band=result.worst_band)
     administration.refresh_from_db()
     return administration
 
@@ -190,24 +210,73 @@ def _safety_recipients(client: Client) -> list[Any]:
     return list(people.values())
 
 
+SAFETY_UNANSWERED_NOTICE = "measure.safety_unanswered"
+notification_kind(SAFETY_UNANSWERED_NOTICE, _lazy(
+    "Follow up today: %(name)s left question %(number)s of %(instrument)s (a safety question) unanswered on their own "
+    "link. Check in with them today and follow the safety protocol: %(protocol)s"))
+SAFETY_UNANSWERED_SEVERE_NOTICE = "measure.safety_unanswered_severe"
+notification_kind(SAFETY_UNANSWERED_SEVERE_NOTICE, _lazy(
+    "Follow up today: %(name)s left question %(number)s of %(instrument)s (a safety question) unanswered on their own "
+    "link, and the total is in the severe band. Check in with them today and follow the safety protocol: %(protocol)s"))
+
+
+def _audit_alerts(administration: Administration, alerts: list[SafetyAlert]) -> None:
+    # The alert is the system's act on the answers (the client's own, or the staff member's entry).
+    actor = administration.entered_by if administration.entered_by_id else client_actor(administration.client)
+    for alert in alerts:
+        audit_record(actor=actor, action=AuditAction.CREATE, target=alert, client=administration.client,
+                     detail={"safety_alert": alert.kind, "rule": alert.rule, "notified": alert.notified,
+                             **({"item": alert.item_number, "severe_band": alert.worst_band} if alert.is_unanswered else {})})
+
+
+def _raise_unanswered(administration: Administration, numbers: tuple[int, ...], *, worst_band: bool) -> list[SafetyAlert]:
+    """A same-day follow-up: the client left a safety item blank on their own link (nobody could ask again)."""
+    client = administration.client
+    recipients = _safety_recipients(client)
+    code = administration.instrument.code
+    alerts = []
+    for number in numbers:
+        alert, created = SafetyAlert.objects.get_or_create(
+            organisation_id=administration.organisation_id, administration=administration,
+            kind=SafetyAlertKind.UNANSWERED, item_number=number,
+            defaults={"client": client, "worst_band": worst_band, "notified": [p.pk for p in recipients],
+                      "rule": (f"{code} item {number} not answered" + (", total in the severe band" if worst_band else ""))[:200]})
+        if created:
+            alerts.append(alert)
+    if not alerts:
+        return []
+    _audit_alerts(administration, alerts)
+    _tell(administration, alerts, recipients, kind=SAFETY_UNANSWERED_SEVERE_NOTICE if worst_band else SAFETY_UNANSWERED_NOTICE,
+          params={"number": alerts[0].item_number})
+    return alerts
+
+
 def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule]) -> list[SafetyAlert]:
     client = administration.client
-    organisation = Organisation.objects.get(pk=administration.organisation_id)
-    protocol = safety_protocol(organisation)
     recipients = _safety_recipients(client)
-    link = f"/measures/administrations/{administration.pk}/"
     alerts = [SafetyAlert.objects.create(
         organisation_id=administration.organisation_id, administration=administration, client=client,
         rule=rule.label[:200] or f"{administration.instrument.code} item {rule.item}",
         notified=[p.pk for p in recipients]) for rule in rules]
+    _audit_alerts(administration, alerts)
+    _tell(administration, alerts, recipients, kind=SAFETY_NOTICE, params={})
+    return alerts
+
+
+def _tell(administration: Administration, alerts: list[SafetyAlert], recipients: list[Any], *, kind: str,
+          params: dict[str, Any]) -> None:
+    client = administration.client
+    organisation = Organisation.objects.get(pk=administration.organisation_id)
+    protocol = safety_protocol(organisation)
+    link = f"/measures/administrations/{administration.pk}/"
     # Notices are written in this transaction (a safety notice is never lost after the answers are saved)
     # and rendered in each reader's own language when read; other apps hear of it through the event.
     for person in recipients:
-        notify(recipient=person, kind=SAFETY_NOTICE, organisation_id=administration.organisation_id, link=link,
+        notify(recipient=person, kind=kind, organisation_id=administration.organisation_id, link=link,
                params={"name": client.display_name, "instrument": administration.instrument.code.upper(),
-                       "protocol": protocol}, target=administration, client=client)
+                       "protocol": protocol, **params}, target=administration, client=client)
     publish_on_commit("measure.safety_alert", administration.organisation_id,
-                      {"administration_id": administration.pk, "client_id": client.pk,
+                      {"administration_id": administration.pk, "client_id": client.pk, "kind": alerts[0].kind,
                        "alert_ids": [alert.pk for alert in alerts], "notified_ids": [p.pk for p in recipients]})
     emails = [(p.email, p.language) for p in recipients if p.email]
 
@@ -221,7 +290,6 @@ def _raise_safety(administration: Administration, rules: list[scoring.SafetyRule
                              from_email=settings.DEFAULT_FROM_EMAIL, to=[email]).send(fail_silently=True)
 
     transaction.on_commit(send)
-    return alerts
 
 
 def alert_acknowledge(*, actor: Any, alert: SafetyAlert) -> SafetyAlert:

@@ -17,6 +17,7 @@ from peerpath.core.forms_support import call_service
 from peerpath.measures.administrations import forms, selectors, services
 from peerpath.measures.choices import AdministrationStatus, Language, Mode
 from peerpath.measures.instruments import selectors as instruments_selectors
+from peerpath.measures.library import safety_items
 from peerpath.measures.links import forms as links_forms
 from peerpath.measures.schedules import forms as schedules_forms
 from peerpath.measures.schedules import selectors as schedules_selectors
@@ -83,12 +84,16 @@ def administration_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     if administration.status != AdministrationStatus.DUE:
         return redirect("measures:administration_detail", pk=pk)
     questions = instruments_selectors.questions(administration.instrument, user.organisation_id, administration.language)
-    form = forms.AnswerForm(request.POST or None, questions=questions)
+    form = forms.AnswerForm(request.POST or None, questions=questions, safety_items=safety_items(administration.instrument),
+                            confirm=True)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # A blank safety question is refused once by the service (the rule lives there); the page then asks
+            # again with the answers kept and offers the confirmation.
             done = call_service(form, services.administration_submit, actor=user, administration=administration,
-                                answers=form.answers(), mode=Mode.WITH_PEER, language=administration.language)
+                                answers=form.answers(), mode=Mode.WITH_PEER, language=administration.language,
+                                confirm_safety_unanswered=form.confirmed())
             if done is not None:
                 messages.success(request, _("Answers saved."))
                 return redirect("measures:administration_detail", pk=pk)
@@ -109,11 +114,13 @@ def administration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         audit_record(actor=user, action=AuditAction.VIEW, target=administration, client=administration.client)
     texts = {q.item.pk: q for q in instruments_selectors.questions(administration.instrument, user.organisation_id, "en")}
     organisation = selectors.organisation_of(user)
+    alerts = list(administration.alerts.select_related("acknowledged_by"))
     context = {
         "administration": administration, "answers": [(a, texts.get(a.item_id)) for a in answers],
         "can_administer": user.role in ADMINISTER,
-        "protocol": services.safety_protocol(organisation) if administration.safety_flag else "",
-        "alerts": list(administration.alerts.all()),
+        "protocol": services.safety_protocol(organisation) if administration.safety_flag or alerts else "",
+        "alerts": alerts,
+        "safety_items": safety_items(administration.instrument),
         "link_form": links_forms.LinkForm(initial={"language": administration.language}),
         "open_links": list(administration.links.filter(used_at__isnull=True, expires_at__gt=timezone.now())),
     }

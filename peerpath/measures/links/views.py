@@ -18,6 +18,7 @@ from peerpath.measures.administrations import selectors as administrations_selec
 from peerpath.measures.administrations.views import ADMINISTER, _error
 from peerpath.measures.choices import Language
 from peerpath.measures.instruments import selectors as instruments_selectors
+from peerpath.measures.library import safety_items
 from peerpath.measures.links import forms, services
 from peerpath.measures.links.qr import qr_svg
 
@@ -70,17 +71,19 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     language = _link_language(request, link.language)
     with translation.override(language):
         questions = instruments_selectors.questions(administration.instrument, link.organisation_id, language)
-        form = administrations_forms.AnswerForm(request.POST or None, questions=questions)
+        form = administrations_forms.AnswerForm(request.POST or None, questions=questions,
+                                                safety_items=safety_items(administration.instrument))
         status = 200
         if request.method == "POST":
             if form.is_valid():
                 done = call_service(form, services.link_submit, token=token, answers=form.answers(), language=language)
                 if done is not None:
                     response = render(request, "measures/survey_done.html",
-                                      {"language": language, "crisis": done.safety_flag})
+                                      {"language": language, "crisis": done.safety_flag,
+                                       "unanswered": done.safety_unanswered})
                     return _private(response)
             status = 400
-        context = {"first_name": administration.client.first_name, "form": form, "language": language,
+        context = {"first_name": administration.client.first_name, "form": form, "language": language, "client_page": True,
                    "instructions": administration.instrument.instructions_in(language),
                    "instrument_name": administration.instrument.display_name,
                    "attribution": administration.instrument.attribution}

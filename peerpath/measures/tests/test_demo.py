@@ -17,8 +17,13 @@ def test_demo_shows_every_measures_feature(settings, tmp_path):
     peer = StaffMember.objects.get(username="peer")
     lists = selectors.due_lists(peer)
     assert all(lists[key] for key in ("due", "overdue", "missed"))
-    alert = SafetyAlert.objects.get(acknowledged_at__isnull=True)
+    alert = SafetyAlert.objects.get(acknowledged_at__isnull=True, kind="answer")
     assert peer.pk in alert.notified and StaffMember.objects.get(username="supervisor").pk in alert.notified
+    # A client's own link with item 9 left blank and a severe total: an open follow-up on the peer's Today.
+    follow_up = SafetyAlert.objects.get(acknowledged_at__isnull=True, kind="unanswered")
+    assert (follow_up.item_number, follow_up.worst_band, follow_up.administration.band) == (9, True, "Severe")
+    assert peer.pk in follow_up.notified and StaffMember.objects.get(username="supervisor").pk in follow_up.notified
+    assert follow_up in selectors.open_alerts_for(peer)
     assert selectors.open_alerts_for(StaffMember.objects.get(username="supervisor")).exists()
     assert Instrument.objects.get(code="checkin").is_published
     assert SurveyLink.objects.filter(used_at__isnull=True).count() == 1

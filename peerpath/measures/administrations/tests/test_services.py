@@ -33,9 +33,9 @@ def test_peer_enters_answers_with_the_client_and_the_score_is_kept(world):
 def test_skipped_items_are_stored_empty_and_the_score_prorated(world):
     adm = administration(world.a)
     done = administrations_services.administration_submit(actor=world.a.users["peer"], administration=adm,
-                                          answers={**{i: 2 for i in range(1, 9)}, 9: None})
-    assert (done.total_score, done.missing_items) == (Decimal(18), 1)
-    assert ItemAnswer.objects.get(administration=adm, item__number=9).value is None
+                                          answers={**{i: 2 for i in range(1, 9)}, 5: None, 9: 0})
+    assert (done.total_score, done.missing_items, done.safety_unanswered) == (Decimal(16), 1, False)  # 14 × 9 ÷ 8 = 15.75
+    assert ItemAnswer.objects.get(administration=adm, item__number=5).value is None
 
 
 @pytest.mark.parametrize("who", ["peer_unmatched", "clinician", "evaluator", "admin", "other_org_peer"])
