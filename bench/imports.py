@@ -9,8 +9,14 @@ a repeat of an earlier row of the file, a repeat of an event already recorded). 
 connection polls the run's ``rows_done`` (the progress the page shows).
 
 Validity (written into the result file; exit status 1 if any fails): rows written == rows made good, by a
-raw SQL count of this run's rows; one audit event per written row (raw SQL); the refused rows are exactly
-the lines made bad (by line number); the run says done with the right totals; progress was seen mid-run.
+raw SQL count of this run's rows; every written row traced exactly once in the audit trail (raw SQL: named
+by id, client and kind in one of the run's batch events, its client a subject of that event); the hash chain
+verifies afterwards (``peerpath audit verify``'s check); the refused rows are exactly the lines made bad (by
+line number); the run says done with the right totals; progress was seen mid-run.
+
+Besides wall time it records this process's CPU time and, when PostgreSQL runs on this machine, the CPU
+time of the import's PostgreSQL backend (``/proc/<pid>/stat``): on a shared, loaded machine the wall time
+is mostly waiting for a core, and the two CPU figures are the work the import costs.
 
 Run: ``peerpath bench imports [--sizes 10000,100000]``. Database: ``IMPORTS_BENCH_DATABASE_URL`` (default
 postgres://postgres@127.0.0.1:5432/peerpath_bench_imports). Figures go to bench/results/imports.json.
@@ -59,7 +65,8 @@ def main(argv: list[str]) -> None:
         out = subprocess.run([sys.executable, me, "--measure", str(size)], env=env, cwd=BASE_DIR, check=True,
                              capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps({k: runs[-1][k] for k in ("rows", "seconds", "process_cpu_seconds", "rows_per_second", "peak_rss_mb",
+        print(json.dumps({k: runs[-1][k] for k in ("rows", "seconds", "process_cpu_seconds", "database_backend_cpu_seconds",
+                                                   "rows_per_second", "peak_rss_mb",
                                                    "peak_rss_increase_mb", "load_average_before")}))
     by_size = {r["rows"]: r for r in runs}
     checks = [{"check": f"{r['rows']} rows: {c['check']}", "ok": c["ok"], **{k: v for k, v in c.items() if k not in ("check", "ok")}}
@@ -183,6 +190,41 @@ def _rss_mb(field: str) -> float:
     return 0.0
 
 
+def _backend_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a local PostgreSQL backend, or None (a remote server, no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _verify_from(organisation_id: int, first_id: int) -> tuple[int, str | None]:
+    """``peerpath audit verify``'s check of one organisation's chain from event ``first_id`` (the head before
+    the import) to its end: each event follows the one before it and its hash matches its content and
+    subjects. (The whole chain of the bench database grows with every run: minutes to walk.)"""
+    from peerpath.core.audit_chain import FIELDS, _with_subjects, event_digest
+    from peerpath.core.models import AuditEvent, AuditEventSubject
+
+    rows = AuditEvent.objects.filter(organisation_id=organisation_id, id__gte=first_id).order_by("id").values(*FIELDS)
+    checked, previous = 0, None
+    chunk: list[dict] = []
+    for row in list(rows.iterator(chunk_size=2000)) + [None]:
+        if row is not None:
+            chunk.append(row)
+            if len(chunk) < 2000:
+                continue
+        for event in _with_subjects(chunk, AuditEventSubject):
+            checked += 1
+            if previous is not None and event["previous_hash"] != previous:
+                return checked, f"event {event['id']} does not follow the one before it"
+            if event_digest(event["previous_hash"], event, event["subjects"]) != event["chain_hash"]:
+                return checked, f"event {event['id']}: its content does not match its hash"
+            previous = event["chain_hash"]
+        chunk = []
+    return checked, None
+
+
 def measure(rows: int) -> None:
     import django
 
@@ -191,7 +233,7 @@ def measure(rows: int) -> None:
     from django.db import connection
 
     from peerpath.accounts.models import StaffMember
-    from peerpath.core.models import Organisation
+    from peerpath.core.models import AuditEvent, Organisation
     from peerpath.outcomes import services
     from peerpath.outcomes.models import ImportRun
 
@@ -227,10 +269,14 @@ def measure(rows: int) -> None:
             Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
         except OSError:
             pass
+        backend_pid = connection.connection.info.backend_pid
+        backend_started = _backend_cpu(backend_pid)
+        head_before = AuditEvent.objects.filter(organisation_id=org.pk).order_by("-id").values_list("id", flat=True).first() or 0
         started, cpu_started = time.perf_counter(), time.process_time()
         with path.open("rb") as stream:
             result = services.import_service_events(actor=leader, data=stream, filename="events.csv")
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        backend_ended = _backend_cpu(backend_pid)
         peak = _rss_mb("VmHWM")
         load_after = [round(x, 2) for x in os.getloadavg()]
         stop.set()
@@ -239,15 +285,42 @@ def measure(rows: int) -> None:
         cursor.execute("SELECT count(*) FROM outcomes_serviceevent WHERE organisation_id = %s AND external_id LIKE %s",
                        [org.pk, token + "-%"])
         written = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM core_auditevent a JOIN outcomes_serviceevent e ON a.target_id = e.id::text "
-                       "WHERE a.target_type = 'outcomes.serviceevent' AND e.organisation_id = %s AND e.external_id LIKE %s",
-                       [org.pk, token + "-%"])
-        audited = cursor.fetchone()[0]
+        # Each written row's audit trace: named (id, client, kind) in one of this run's batch events, its
+        # client a searchable subject of that event. Counted per row of outcomes_serviceevent, so a row named
+        # twice, or by the wrong client or kind, or without its subject, does not count as traced.
+        cursor.execute("""
+            WITH named AS (
+                SELECT a.id AS audit_id, (x->>0)::bigint AS event_id, (x->>1)::bigint AS client_id, x->>2 AS kind
+                FROM core_auditevent a CROSS JOIN jsonb_array_elements(a.detail->'events') x
+                WHERE a.organisation_id = %s AND a.target_type = 'outcomes.serviceevent' AND a.action = 'create'
+                  AND a.detail->>'run' = %s),
+            matched AS (
+                SELECT e.id, count(*) AS c FROM named n
+                JOIN outcomes_serviceevent e ON e.id = n.event_id AND e.client_id = n.client_id AND e.kind = n.kind
+                JOIN core_auditeventsubject s ON s.event_id = n.audit_id AND s.client_id = n.client_id
+                WHERE e.organisation_id = %s AND e.external_id LIKE %s
+                GROUP BY e.id)
+            SELECT count(*) FILTER (WHERE c = 1), count(*) FILTER (WHERE c > 1) FROM matched""",
+                       [org.pk, str(result.run.pk), org.pk, token + "-%"])
+        audited, audited_twice = cursor.fetchone()
+        cursor.execute("SELECT count(*), coalesce(sum(jsonb_array_length(detail->'events')), 0) FROM core_auditevent "
+                       "WHERE organisation_id = %s AND target_type = 'outcomes.serviceevent' AND detail->>'run' = %s",
+                       [org.pk, str(result.run.pk)])
+        audit_events, audit_named = cursor.fetchone()
+    verify_started = time.perf_counter()
+    chain = _verify_from(org.pk, head_before)
+    verify_seconds = time.perf_counter() - verify_started
     run = ImportRun.objects.get(pk=result.run.pk)
     refused = {p.row for p in result.problems}
     checks = [
         {"check": "rows written (raw SQL count) == rows made good", "ok": written == good, "written": written, "good": good},
-        {"check": "one audit event per written row (raw SQL)", "ok": audited == good, "audited": audited},
+        {"check": "every written row traced exactly once: named in one of the run's audit events, its client a "
+                  "subject of that event (raw SQL)", "ok": audited == good and audited_twice == 0 and audit_named == good,
+         "traced": audited, "traced_twice": audited_twice, "audit_events": audit_events, "rows_named": audit_named},
+        {"check": "the audit hash chain verifies from the head before the import through every event it wrote "
+                  "(the check of peerpath audit verify, on that stretch)", "ok": chain[1] is None and chain[0] > 1,
+         "events_checked": chain[0], "broken": chain[1],
+         "verify_seconds": round(verify_seconds, 2)},
         {"check": "refused rows are exactly the lines made bad", "ok": refused == bad and len(result.problems) == len(bad),
          "refused": len(result.problems), "made_bad": len(bad), "unexpected": sorted(refused - bad)[:10],
          "missed": sorted(bad - refused)[:10]},
@@ -262,6 +335,8 @@ def measure(rows: int) -> None:
         # This process's own CPU time (the poller thread's share is tiny): on a shared, loaded machine the
         # wall time is mostly waiting for a core; PostgreSQL's time is in neither figure's CPU part.
         "process_cpu_seconds": round(cpu_seconds, 2),
+        "database_backend_cpu_seconds": (round(backend_ended - backend_started, 2)
+                                         if backend_started is not None and backend_ended is not None else None),
         "peak_rss_mb": round(peak, 1), "rss_before_mb": round(rss_before, 1),
         "peak_rss_increase_mb": round(peak - rss_before, 1),
         "load_average_before": load_before, "load_average_after": load_after,

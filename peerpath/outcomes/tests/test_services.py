@@ -120,7 +120,10 @@ def test_import_keeps_good_rows_and_reports_each_bad_one(world):
     assert kinds == [("admission", "import"), ("crisis", "import"), ("emergency", "import")]
     run = ImportRun.objects.get()
     assert (run.rows_total, run.rows_imported, len(run.errors)) == (10, 3, 7)
-    assert AuditEvent.objects.filter(target_type="outcomes.serviceevent", client=world.a.client).count() == 3
+    audit = AuditEvent.objects.get(target_type="outcomes.serviceevent", detail__run=run.pk)  # the batch's one event
+    imported = ServiceEvent.objects.filter(client=world.a.client)
+    assert sorted(audit.detail["events"]) == sorted([e.pk, e.client_id, e.kind] for e in imported)
+    assert list(audit.subjects.values_list("client_id", flat=True)) == [world.a.client.pk]
 
 
 def test_reimporting_the_same_file_adds_nothing(world):
