@@ -225,7 +225,7 @@ def refusal(members: pd.DataFrame, cohort: Any, threshold: int, months: list[Spa
 def evaluation_cohort(*, organisation_id: int, cohort: Any, members: pd.DataFrame, threshold: int) -> Any:
     """The snapped cohort, or a ServiceError naming the filter whose neighbour is too close (code
     ``cohort_too_close``). ``members`` is the unfiltered cohort (``cohort_members`` with no filters)."""
-    if not is_filtered(banded(cohort)) or members.empty:
+    if not is_filtered(cohort) or members.empty:
         return banded(cohort)
     frame = members.set_index("client_id").join(_attributes(organisation_id), how="left")
     index_date = pd.to_datetime(frame["index_date"])

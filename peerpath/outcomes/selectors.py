@@ -444,7 +444,7 @@ def checked_cohort(user: Any, *, cohort: Cohort, today: date | None = None, audi
     point (page, PDF, API, downloads) comes through here; a refusal is audited, as probing would be."""
     today = today or timezone.localdate()
     members = (cohort_members(organisation_id=user.organisation_id, cohort=Cohort(), today=today)
-               if cohort_guard.is_filtered(cohort_guard.banded(cohort)) else pd.DataFrame())
+               if cohort_guard.is_filtered(cohort) else pd.DataFrame())
     try:
         return cohort_guard.evaluation_cohort(organisation_id=user.organisation_id, cohort=cohort, members=members,
                                               threshold=min_cell())

@@ -10,16 +10,9 @@ from peerpath.core.exceptions import ServiceError
 from peerpath.core.models import AuditEvent
 from peerpath.outcomes import cohort_guard, selectors
 from peerpath.outcomes.models import ComparisonEnrolment
-from peerpath.outcomes.tests.factories import build_cohorts
 
 pytestmark = pytest.mark.django_db
 PAGE = "/outcomes/evaluation/"
-
-
-@pytest.fixture
-def cohorts(world):
-    return build_cohorts(world.a, n_peer=14, n_comparison=14, peer_readmit_days=list(range(5, 65, 5)),
-                         comparison_readmit_days=list(range(3, 42, 3)))
 
 
 def _usual_care(world, cohorts, *, team=None, born=None, index=None):

@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 URL = "/outcomes/evaluation/"
 
 
-@pytest.fixture
-def cohorts(world):
-    return build_cohorts(world.a, n_peer=14, n_comparison=14, peer_readmit_days=list(range(5, 65, 5)),
-                         comparison_readmit_days=list(range(3, 42, 3)))
-
-
 def test_evaluation_page_shows_aggregates_without_names(world, login, cohorts):
     response = login(world.a.users["evaluator"]).get(URL)
     assert response.status_code == 200
